@@ -1,0 +1,44 @@
+// Dataset discovery with timm's ImageFolder semantics.
+//
+//   imeval::Dataset ds = imeval::discover_image_folder("imagenet/val");
+//   ds.classes[ds.samples[0].target];   // leaf folder name of the first image
+//
+// Recursive walk following symlinks, label = leaf folder name, extensions
+// .png/.jpg/.jpeg in any case, classes and samples in natural order. Hidden
+// entries (".git", ".ipynb_checkpoints") are skipped with a warning.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace imeval {
+
+class DatasetError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Sample {
+  std::filesystem::path path;
+  std::string relative_path;  // relative to the dataset root, '/' separated
+  int target = -1;
+};
+
+struct Dataset {
+  std::filesystem::path root;
+  std::vector<std::string> classes;  // index = class id
+  std::vector<Sample> samples;       // natural order of relative_path
+};
+
+bool has_image_extension(const std::filesystem::path& path);
+
+// Reads a class map: one class (folder) name per line, its line number is its index.
+std::vector<std::string> read_class_map(const std::filesystem::path& path);
+
+// Throws DatasetError naming the folder when it is missing, unreadable, has a symlink loop or holds no image.
+// With a class map, classes are the map's entries and folders not in it are left out with a warning.
+Dataset discover_image_folder(const std::filesystem::path& root, const std::vector<std::string>& class_map = {});
+
+}  // namespace imeval

@@ -1,0 +1,52 @@
+// A TorchScript classifier: load, inspect, run.
+//
+//   imeval::Model model = imeval::Model::load("resnet50.pt", torch::kCPU);
+//   torch::Tensor logits = model.forward(batch);   // [N, num_classes], float32, on the CPU
+//
+// The module is put in eval mode and run under c10::InferenceMode. Its data
+// config comes from the TorchScript extra file config.json, then a sidecar
+// <model>.json or config.json beside it.
+#pragma once
+
+#include "imeval/model_config.h"
+
+#include <torch/script.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace imeval {
+
+class ModelError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Model {
+ public:
+  // Throws ModelError naming the file when it is missing or not a TorchScript archive.
+  static Model load(const std::filesystem::path& path, torch::Device device);
+
+  // batch: [N, 3, H, W] float32 on any device. Returns [N, C] float32 logits on the CPU.
+  // Throws ModelError naming the model when forward fails or the output is not a [N, C] tensor.
+  torch::Tensor forward(const torch::Tensor& batch);
+
+  const std::filesystem::path& path() const { return path_; }
+  torch::Device device() const { return device_; }
+  std::int64_t param_count() const { return param_count_; }
+  // Embedded config merged with sidecars; fields absent everywhere are unset.
+  const PretrainedConfig& config() const { return config_; }
+
+ private:
+  Model(std::filesystem::path path, torch::Device device) : path_(std::move(path)), device_(device) {}
+
+  std::filesystem::path path_;
+  torch::Device device_;
+  torch::jit::Module module_;
+  std::int64_t param_count_ = 0;
+  PretrainedConfig config_;
+};
+
+}  // namespace imeval

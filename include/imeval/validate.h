@@ -1,0 +1,52 @@
+// One model on one dataset, end to end: what `imeval validate` runs.
+//
+//   imeval::ValidateOptions opt;
+//   opt.model_path = "m.pt"; opt.data_dir = "val";
+//   imeval::ValidateResult r = imeval::run_validation(opt);   // r.top1, r.top5, r.images_per_second
+#pragma once
+
+#include "imeval/model_config.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace imeval {
+
+struct ValidateOptions {
+  std::filesystem::path model_path;
+  std::filesystem::path data_dir;
+  std::filesystem::path class_map;         // optional: one class name per line
+  std::filesystem::path results_file;      // optional: upsert this model's row
+  std::filesystem::path predictions_file;  // optional: one row per image
+  std::string model_name;                  // default: file stem of model_path
+  std::string device = "cpu";
+  int batch_size = 64;
+  int workers = 0;  // decode threads; 0 = number of cores
+  int threads = 0;  // LibTorch intra-op threads; 0 = number of cores
+  std::int64_t limit = 0;  // evaluate only the first N images; 0 = all
+  int log_freq = 10;       // progress line every N batches
+  bool quiet = false;
+  TransformOverrides overrides;
+};
+
+struct ValidateResult {
+  std::string model_name;
+  std::int64_t images = 0;
+  std::int64_t non_finite = 0;
+  int num_classes = 0;
+  double top1 = 0;
+  double top5 = 0;
+  double seconds = 0;
+  double images_per_second = 0;
+  std::int64_t param_count = 0;
+  EvalTransformSpec spec;
+};
+
+// Throws with a one-line message naming the file, flag or value on any failure; writes no results row then.
+ValidateResult run_validation(const ValidateOptions& options);
+
+// The one-line stdout summary.
+std::string summary_line(const ValidateResult& result);
+
+}  // namespace imeval

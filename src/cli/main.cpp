@@ -1,0 +1,126 @@
+#include "imeval/model_config.h"
+#include "imeval/validate.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr int kExitRuntimeError = 1;
+constexpr int kExitUsageError = 2;
+
+const char* kValidateExamples = R"(
+Examples:
+  imeval validate --model sample/models/tf_mobilenetv1_025_128.pt --data sample/images --class-map data/imagenet_synsets.txt
+  imeval validate --model resnet50.pt --data imagenet/val --results-file results/results-imagenet.csv
+  imeval validate --model m.pt --data val --img-size 288 --crop-pct 1.0 --interpolation bicubic --predictions-file preds.csv
+)";
+
+// Flags as given on the command line; unset optionals fall back to the model's config.
+struct ValidateFlags {
+  imeval::ValidateOptions options;
+  std::optional<int> img_size;
+  std::optional<double> crop_pct;
+  std::optional<std::string> crop_mode;
+  std::optional<std::string> interpolation;
+  std::vector<double> mean;
+  std::vector<double> std;
+  std::string resize_backend = "pil";
+};
+
+std::array<double, 3> three_values(const std::vector<double>& v, const char* flag) {
+  if (v.size() == 1) return {v[0], v[0], v[0]};
+  if (v.size() == 3) return {v[0], v[1], v[2]};
+  throw CLI::ValidationError(flag, fmt::format("expected 1 or 3 values, got {}", v.size()));
+}
+
+void add_validate_command(CLI::App& app, ValidateFlags& f) {
+  CLI::App* cmd = app.add_subcommand("validate", "Evaluate one TorchScript model on one image folder");
+  cmd->footer(kValidateExamples);
+  auto& o = f.options;
+  cmd->add_option("--model", o.model_path, "TorchScript model file (torch.jit.save)")->required();
+  cmd->add_option("--data", o.data_dir, "Image folder: one subfolder of images per class")->required();
+  cmd->add_option("--class-map", o.class_map, "File with one class folder name per line; line number = class index");
+  cmd->add_option("--results-file", o.results_file, "CSV to add or update this model's row in (timm format)");
+  cmd->add_option("--predictions-file", o.predictions_file, "CSV with the top-5 classes and probabilities of every image");
+  cmd->add_option("--model-name", o.model_name, "Name in the results row (default: model file stem)");
+  cmd->add_option("--batch-size,-b", o.batch_size, "Images per forward pass")->capture_default_str();
+  cmd->add_option("--workers,-j", o.workers, "Decode threads (0 = number of cores)")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "LibTorch intra-op threads (0 = number of cores)")->capture_default_str();
+  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--img-size", f.img_size, "Input size (default: model config, else 224)");
+  cmd->add_option("--crop-pct", f.crop_pct, "Center crop fraction (default: model config, else 0.875)");
+  cmd->add_option("--crop-mode", f.crop_mode, "center, squash or border (default: model config, else center)")
+      ->check(CLI::IsMember({"center", "squash", "border"}));
+  cmd->add_option("--interpolation", f.interpolation, "Resize filter (default: model config, else bicubic)")
+      ->check(CLI::IsMember({"nearest", "bilinear", "bicubic", "box", "hamming", "lanczos"}));
+  cmd->add_option("--mean", f.mean, "Normalisation mean, 1 or 3 values (default: model config, else ImageNet)")->expected(1, 3);
+  cmd->add_option("--std", f.std, "Normalisation std, 1 or 3 values (default: model config, else ImageNet)")->expected(1, 3);
+  cmd->add_option("--resize-backend", f.resize_backend, "pil (exact, as timm) or opencv (faster, different pixels)")
+      ->check(CLI::IsMember({"pil", "opencv"}))
+      ->capture_default_str();
+  cmd->add_option("--limit", o.limit, "Evaluate only the first N images (0 = all)")->capture_default_str();
+  cmd->add_option("--log-freq", o.log_freq, "Progress line every N batches (0 = none)")->capture_default_str();
+  cmd->add_flag("--quiet,-q", o.quiet, "Only warnings, errors and the summary line");
+}
+
+imeval::ValidateOptions finish_validate_flags(ValidateFlags& f) {
+  imeval::ValidateOptions o = f.options;
+  auto& ov = o.overrides;
+  ov.img_size = f.img_size;
+  ov.crop_pct = f.crop_pct;
+  if (f.crop_mode) ov.crop_mode = imeval::parse_crop_mode(*f.crop_mode);
+  if (f.interpolation) ov.interpolation = imeval::parse_interpolation(*f.interpolation);
+  if (!f.mean.empty()) ov.mean = three_values(f.mean, "--mean");
+  if (!f.std.empty()) ov.std = three_values(f.std, "--std");
+  ov.resize_backend = imeval::parse_resize_backend(f.resize_backend);
+  return o;
+}
+
+void setup_logging(bool quiet) {
+  auto logger = spdlog::stderr_color_mt("imeval");
+  logger->set_pattern("imeval: %^%l%$: %v");
+  logger->set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"imeval: batch evaluation of TorchScript image classifiers with timm's numbers"};
+  app.set_version_flag("--version", IMEVAL_VERSION);
+  app.require_subcommand(1);
+  ValidateFlags validate_flags;
+  add_validate_command(app, validate_flags);
+
+  imeval::ValidateOptions options;
+  try {
+    app.parse(argc, argv);
+    options = finish_validate_flags(validate_flags);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsageError;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "imeval: error: {}\n", e.what());
+    return kExitUsageError;
+  }
+
+  setup_logging(options.quiet);
+  try {
+    imeval::ValidateResult result = imeval::run_validation(options);
+    fmt::print("{}\n", imeval::summary_line(result));
+    std::fflush(stdout);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return kExitRuntimeError;
+  }
+  return 0;
+}

@@ -1,0 +1,77 @@
+#include "imeval/model.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace imeval {
+namespace fs = std::filesystem;
+namespace {
+
+std::string first_line(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  return line.size() > 300 ? line.substr(0, 300) + "..." : line;
+}
+
+std::string read_text_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ModelError(fmt::format("cannot read model config '{}'", path.string()));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Model Model::load(const fs::path& path, torch::Device device) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw ModelError(fmt::format("model file '{}' does not exist", path.string()));
+  if (fs::is_directory(path, ec)) throw ModelError(fmt::format("model path '{}' is a folder, expected a TorchScript file", path.string()));
+
+  Model model(path, device);
+  torch::jit::ExtraFilesMap extra_files{{"config.json", ""}};
+  try {
+    model.module_ = torch::jit::load(path.string(), device, extra_files);
+  } catch (const std::exception& e) {
+    throw ModelError(fmt::format("cannot load model '{}': not a TorchScript archive saved with torch.jit.save ({})",
+                                 path.string(), first_line(e.what())));
+  }
+  model.module_.eval();
+
+  for (const auto& p : model.module_.parameters(/*recurse=*/true)) model.param_count_ += p.numel();
+
+  const std::string& embedded = extra_files["config.json"];
+  if (!embedded.empty())
+    model.config_.merge_from(parse_pretrained_config(embedded, path.string() + ":config.json"));
+  for (const fs::path& sidecar : {path.parent_path() / "config.json", fs::path(path).replace_extension(".json")}) {
+    if (fs::is_regular_file(sidecar, ec)) {
+      spdlog::info("reading model config '{}'", sidecar.string());
+      model.config_.merge_from(parse_pretrained_config(read_text_file(sidecar), sidecar.string()));
+    }
+  }
+  return model;
+}
+
+torch::Tensor Model::forward(const torch::Tensor& batch) {
+  c10::InferenceMode guard;
+  torch::jit::IValue output;
+  try {
+    output = module_.forward({batch.to(device_, /*non_blocking=*/true)});
+  } catch (const std::exception& e) {
+    throw ModelError(fmt::format("model '{}' failed on an input of shape {}: {}", path_.string(),
+                                 fmt::join(batch.sizes().vec(), "x"), first_line(e.what())));
+  }
+  if (output.isTuple() && !output.toTupleRef().elements().empty()) output = output.toTupleRef().elements()[0];
+  if (!output.isTensor())
+    throw ModelError(fmt::format("model '{}' returned a {}, expected a [N, classes] tensor of logits", path_.string(),
+                                 output.tagKind()));
+  torch::Tensor logits = output.toTensor();
+  if (logits.dim() != 2 || logits.size(0) != batch.size(0))
+    throw ModelError(fmt::format("model '{}' returned shape [{}] for a batch of {}, expected [{}, classes]", path_.string(),
+                                 fmt::join(logits.sizes().vec(), ", "), batch.size(0), batch.size(0)));
+  return logits.to(torch::kCPU, torch::kFloat).contiguous();
+}
+
+}  // namespace imeval

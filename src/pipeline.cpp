@@ -1,0 +1,100 @@
+#include "imeval/pipeline.h"
+
+#include "imeval/decode.h"
+
+#include <fmt/format.h>
+#include <opencv2/core.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace imeval {
+
+BatchPipeline::BatchPipeline(std::vector<Sample> samples, EvalTransformSpec spec, PipelineOptions options)
+    : samples_(std::move(samples)), spec_(spec), options_(options) {
+  if (options_.batch_size < 1) throw std::invalid_argument(fmt::format("batch size must be >= 1, got {}", options_.batch_size));
+  if (options_.workers < 1) throw std::invalid_argument(fmt::format("workers must be >= 1, got {}", options_.workers));
+  options_.max_ready_batches = std::max(options_.max_ready_batches, options_.workers);
+  num_batches_ = (static_cast<std::int64_t>(samples_.size()) + options_.batch_size - 1) / options_.batch_size;
+  threads_.reserve(options_.workers);
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { worker_loop(); });
+}
+
+BatchPipeline::~BatchPipeline() { stop(); }
+
+void BatchPipeline::stop() {
+  stopping_ = true;
+  space_cv_.notify_all();
+  ready_cv_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+std::optional<Batch> BatchPipeline::next() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (next_to_deliver_ >= num_batches_) return std::nullopt;
+  ready_cv_.wait(lock, [&] { return stopping_ || failure_ || ready_.count(next_to_deliver_) > 0; });
+  if (ready_.count(next_to_deliver_) == 0) {
+    if (failure_) std::rethrow_exception(failure_);
+    return std::nullopt;
+  }
+  auto node = ready_.extract(next_to_deliver_);
+  ++next_to_deliver_;
+  lock.unlock();
+  space_cv_.notify_all();
+  return std::move(node.mapped());
+}
+
+void BatchPipeline::worker_loop() {
+  // Parallelism comes from the workers; OpenCV's own threads would oversubscribe the cores.
+  cv::setNumThreads(1);
+  while (true) {
+    std::int64_t index;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      space_cv_.wait(lock, [&] {
+        return stopping_ || failure_ || next_to_claim_ >= num_batches_ ||
+               next_to_claim_ < next_to_deliver_ + options_.max_ready_batches;
+      });
+      if (stopping_ || failure_ || next_to_claim_ >= num_batches_) return;
+      index = next_to_claim_++;
+    }
+    try {
+      Batch batch = build_batch(index);
+      std::lock_guard<std::mutex> lock(mutex_);
+      ready_.emplace(index, std::move(batch));
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!failure_) failure_ = std::current_exception();
+    }
+    ready_cv_.notify_all();
+  }
+}
+
+Batch BatchPipeline::build_batch(std::int64_t index) {
+  Batch batch;
+  batch.index = index;
+  batch.first_sample = index * options_.batch_size;
+  const std::int64_t end = std::min<std::int64_t>(batch.first_sample + options_.batch_size, samples_.size());
+  const std::int64_t n = end - batch.first_sample;
+  auto tensor_options = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(options_.pin_memory);
+  batch.images = torch::empty({n, 3, spec_.img_height, spec_.img_width}, tensor_options);
+  batch.errors.assign(n, std::string());
+  const std::int64_t image_floats = 3LL * spec_.img_height * spec_.img_width;
+  float* data = batch.images.data_ptr<float>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (stopping_) break;
+    float* out = data + i * image_floats;
+    try {
+      cv::Mat rgb = read_image_rgb(samples_[batch.first_sample + i].path);
+      normalize_to_chw(apply_eval_geometry(rgb, spec_), spec_, out);
+    } catch (const ImageDecodeError& e) {
+      batch.errors[i] = e.what();
+      std::fill(out, out + image_floats, 0.0f);
+    }
+  }
+  return batch;
+}
+
+}  // namespace imeval
