@@ -18,7 +18,7 @@ run_reference() in this process.  For variant V it writes
                                       as the '%.3f' strings validate.py prints), the ' * Acc@1 ...'
                                       line, the results dict and the exact results-CSV text
                                       (validate.py --results-file, '\\r\\n' line ends)
-  tests/golden/e2e/V.predictions.csv  reference_validate.py --predictions-file output (LF line ends)
+  tests/golden/e2e/V.predictions.csv  reference_validate.py --predictions-file output ('\\r\\n' line ends)
 
 The output is deterministic (no timings are stored).  The same numbers come from, e.g.
 

@@ -6,6 +6,8 @@ The output is deterministic for a given Pillow/libjpeg-turbo/zlib, and committed
 """
 
 import argparse
+import ctypes
+import ctypes.util
 import shutil
 import struct
 import zlib
@@ -74,6 +76,28 @@ def gradient(width, height):
     return x, y
 
 
+def write_ycck_jpeg(path, cmyk_image, quality):
+    """Pillow cannot write YCCK; TurboJPEG does whenever it compresses CMYK pixels."""
+    turbojpeg = ctypes.CDLL(ctypes.util.find_library("turbojpeg"))
+    turbojpeg.tjInitCompress.restype = ctypes.c_void_p
+    turbojpeg.tjCompress2.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                      ctypes.c_int, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_ulong),
+                                      ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    turbojpeg.tjFree.argtypes = [ctypes.c_void_p]
+    turbojpeg.tjDestroy.argtypes = [ctypes.c_void_p]
+    tjpf_cmyk, tjsamp_420 = 11, 2
+    handle = turbojpeg.tjInitCompress()
+    buffer, size = ctypes.c_void_p(), ctypes.c_ulong()
+    width, height = cmyk_image.size
+    adobe_inverted_inks = (255 - np.asarray(cmyk_image)).tobytes()
+    status = turbojpeg.tjCompress2(handle, adobe_inverted_inks, width, 0, height, tjpf_cmyk,
+                                   ctypes.byref(buffer), ctypes.byref(size), tjsamp_420, quality, 0)
+    assert status == 0, "tjCompress2 failed"
+    path.write_bytes(ctypes.string_at(buffer, size.value))
+    turbojpeg.tjFree(buffer)
+    turbojpeg.tjDestroy(handle)
+
+
 def make_jpegs(photo, notes):
     photo.save(OUT / "jpeg_rgb_420.jpg", quality=85, subsampling=2)
     notes["jpeg_rgb_420.jpg"] = "RGB JPEG, 4:2:0"
@@ -89,6 +113,9 @@ def make_jpegs(photo, notes):
     notes["jpeg_gray.jpg"] = "grayscale (1-component) JPEG, replicated to RGB"
     photo.convert("CMYK").save(OUT / "jpeg_cmyk.jpg", quality=90)
     notes["jpeg_cmyk.jpg"] = "CMYK JPEG with Adobe marker (inverted inks, Pillow's cmyk2rgb)"
+
+    write_ycck_jpeg(OUT / "jpeg_ycck.jpg", photo.convert("CMYK"), 90)
+    notes["jpeg_ycck.jpg"] = "YCCK JPEG (Adobe transform 2), read by Pillow as inverted CMYK"
 
     exif = Image.Exif()
     exif[0x0112] = 6

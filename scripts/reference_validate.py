@@ -364,8 +364,7 @@ def make_parser():
     p.add_argument('--limit', type=int, default=None, help='only the first N images in dataset order')
     p.add_argument('--predictions-file', default='')
     p.add_argument('--results-file', default='')
-    p.add_argument('--model-name', default='', help='"model" column of the results file '
-                   '(default: config.json architecture, else the file stem)')
+    p.add_argument('--model-name', default='', help='"model" column of the results file (default: the file stem)')
     p.add_argument('--use-timm', action='store_true', help="use timm's own config/dataset/transform/loader")
     p.add_argument('--data-only', action='store_true', help='also time the data path alone (no model)')
     p.add_argument('--cross-check', action='store_true',
@@ -446,8 +445,7 @@ def run_reference(args):
     if not samples:
         raise SystemExit('no images found under %s' % args.data)
     param_count = sum(p.numel() for p in model.parameters())
-    model_name = args.model_name or pretrained_cfg.get('architecture') or \
-        os.path.splitext(os.path.basename(args.model))[0]
+    model_name = args.model_name or os.path.splitext(os.path.basename(args.model))[0]
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     log('Model %s, param count: %d' % (model_name, param_count))
     log('Data config: %s' % dict(data_config))
@@ -493,7 +491,8 @@ def run_reference(args):
                 correct1 += preds[0] == t
                 correct5 += t in preds
                 path = relative_path(samples[index][0], args.data)
-                rows.append([path, t] + preds + ['%.6f' % float(v) for v in topprob[i]])
+                pad = [''] * (5 - k)  # fewer than 5 classes: empty fields
+                rows.append([path, t] + preds + pad + ['%.6f' % float(v) for v in topprob[i]] + pad)
                 index += 1
         dt = time.perf_counter() - t0
     assert index == len(samples)
@@ -521,16 +520,16 @@ def run_reference(args):
         log('   note: timm batch-averaged accuracy differs from the exact count in the 4th decimal')
 
     if args.predictions_file:
-        write_predictions(args.predictions_file, rows, k)
+        write_predictions(args.predictions_file, rows)
     if args.results_file:
         write_results(args.results_file, results)
     return out
 
 
-def write_predictions(path, rows, k=5):
-    header = ['path', 'target'] + ['pred%d' % (i + 1) for i in range(k)] + ['prob%d' % (i + 1) for i in range(k)]
+def write_predictions(path, rows):
+    header = ['path', 'target'] + ['pred%d' % (i + 1) for i in range(5)] + ['prob%d' % (i + 1) for i in range(5)]
     with open(path, 'w', newline='', encoding='utf-8') as f:
-        w = csv.writer(f, lineterminator='\n')  # default quoting (QUOTE_MINIMAL, '"' doubled), LF endings
+        w = csv.writer(f)  # csv module defaults: QUOTE_MINIMAL, '"' doubled, '\r\n' line ends
         w.writerow(header)
         w.writerows(rows)
 

@@ -39,20 +39,30 @@ std::vector<TopKPrediction> top_k(const torch::Tensor& logits, int k) {
 
 void AccuracyMeter::update(const std::vector<TopKPrediction>& predictions, const std::vector<int>& targets) {
   if (predictions.size() != targets.size()) throw std::invalid_argument("predictions and targets differ in length");
+  if (predictions.empty()) return;
+  std::int64_t batch_correct1 = 0, batch_correct5 = 0;
   for (size_t i = 0; i < predictions.size(); ++i) {
     const TopKPrediction& p = predictions[i];
-    ++count_;
     if (!p.finite) {
       ++non_finite_;
       continue;
     }
-    if (!p.classes.empty() && p.classes[0] == targets[i]) ++correct1_;
+    if (!p.classes.empty() && p.classes[0] == targets[i]) ++batch_correct1;
     size_t top = std::min<size_t>(5, p.classes.size());
-    if (std::find(p.classes.begin(), p.classes.begin() + top, targets[i]) != p.classes.begin() + top) ++correct5_;
+    if (std::find(p.classes.begin(), p.classes.begin() + top, targets[i]) != p.classes.begin() + top) ++batch_correct5;
   }
+  const auto n = static_cast<std::int64_t>(predictions.size());
+  // timm: correct.float().sum() * 100. / batch_size in float32, then AverageMeter.update(val, n) in double.
+  const float batch_top1 = static_cast<float>(batch_correct1) * 100.0f / static_cast<float>(n);
+  const float batch_top5 = static_cast<float>(batch_correct5) * 100.0f / static_cast<float>(n);
+  sum1_ += static_cast<double>(batch_top1) * n;
+  sum5_ += static_cast<double>(batch_top5) * n;
+  count_ += n;
+  correct1_ += batch_correct1;
+  correct5_ += batch_correct5;
 }
 
-double AccuracyMeter::top1() const { return count_ ? 100.0 * correct1_ / count_ : 0.0; }
-double AccuracyMeter::top5() const { return count_ ? 100.0 * correct5_ / count_ : 0.0; }
+double AccuracyMeter::top1_exact() const { return count_ ? 100.0 * correct1_ / count_ : 0.0; }
+double AccuracyMeter::top5_exact() const { return count_ ? 100.0 * correct5_ / count_ : 0.0; }
 
 }  // namespace imeval

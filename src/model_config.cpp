@@ -78,7 +78,10 @@ PretrainedConfig parse_pretrained_config(const std::string& json_text, const std
 
 EvalTransformSpec resolve_eval_transform(const PretrainedConfig& config, const TransformOverrides& overrides) {
   EvalTransformSpec spec;
-  if (overrides.img_size) {
+  if (overrides.input_size) {
+    spec.img_height = (*overrides.input_size)[0];
+    spec.img_width = (*overrides.input_size)[1];
+  } else if (overrides.img_size) {
     spec.img_height = spec.img_width = *overrides.img_size;
   } else if (config.test_input_size) {
     spec.img_height = (*config.test_input_size)[0];

@@ -24,11 +24,13 @@ std::string python_float_repr(double v) {
   return s;
 }
 
-std::string python_round_repr(double v, int digits) {
+double python_round(double v, int digits) {
   // Correctly rounded decimal text parsed back gives the double Python's round() returns.
   std::string fixed = fmt::format("{:.{}f}", v, digits);
-  return python_float_repr(std::strtod(fixed.c_str(), nullptr));
+  return std::strtod(fixed.c_str(), nullptr);
 }
+
+std::string python_round_repr(double v, int digits) { return python_float_repr(python_round(v, digits)); }
 
 std::string csv_field(const std::string& value) {
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;

@@ -59,8 +59,10 @@ class PredictionsCsv {
 }  // namespace
 
 std::string summary_line(const ValidateResult& r) {
-  return fmt::format(" * Acc@1 {:.3f} ({:.3f}) Acc@5 {:.3f} ({:.3f})  model {}  images {}  {:.1f} img/s", r.top1,
-                     100.0 - r.top1, r.top5, 100.0 - r.top5, r.model_name, r.images, r.images_per_second);
+  // timm prints the values it rounded to 4 digits for the results row, so round twice as it does.
+  return fmt::format(" * Acc@1 {:.3f} ({:.3f}) Acc@5 {:.3f} ({:.3f})  model {}  images {}  {:.1f} img/s",
+                     python_round(r.top1, 4), python_round(100.0 - r.top1, 4), python_round(r.top5, 4),
+                     python_round(100.0 - r.top5, 4), r.model_name, r.images, r.images_per_second);
 }
 
 ValidateResult run_validation(const ValidateOptions& opt) {

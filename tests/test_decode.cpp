@@ -120,7 +120,7 @@ TEST_CASE("read_file_bytes names the path and the system error", "[decode]") {
   CHECK(imeval::read_file_bytes(kImagesDir / "error_empty.jpg").empty());
 }
 
-TEST_CASE("CMYK JPEG is inverted and converted like Pillow", "[decode]") {
+TEST_CASE("CMYK and YCCK JPEGs are inverted and converted like Pillow", "[decode]") {
   // The CMYK fixture was saved from the same photo as jpeg_rgb_444.jpg, so they must look alike;
   // a missing Adobe inversion would produce a photographic negative.
   const cv::Mat from_cmyk = imeval::read_image_rgb(kImagesDir / "jpeg_cmyk.jpg");
@@ -130,6 +130,11 @@ TEST_CASE("CMYK JPEG is inverted and converted like Pillow", "[decode]") {
   cv::absdiff(from_cmyk, from_rgb, difference);
   CHECK(cv::mean(difference)[0] < 8.0);
   CHECK(fnv1a64_hex(from_cmyk) == load_golden().at("images").at("jpeg_cmyk.jpg").at("fnv1a64").get<std::string>());
+
+  const cv::Mat from_ycck = imeval::read_image_rgb(kImagesDir / "jpeg_ycck.jpg");
+  REQUIRE(from_ycck.size() == from_rgb.size());
+  cv::absdiff(from_ycck, from_rgb, difference);
+  CHECK(cv::mean(difference)[0] < 8.0);
 }
 
 TEST_CASE("EXIF orientation is not applied", "[decode]") {

@@ -36,6 +36,7 @@ struct PretrainedConfig {
 PretrainedConfig parse_pretrained_config(const std::string& json_text, const std::string& source);
 
 struct TransformOverrides {
+  std::optional<std::array<int, 2>> input_size;  // height, width; wins over img_size
   std::optional<int> img_size;
   std::optional<double> crop_pct;
   std::optional<CropMode> crop_mode;

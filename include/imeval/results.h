@@ -18,6 +18,8 @@ class ResultsFileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Python's round(v, digits) for a float.
+double python_round(double v, int digits);
 // Python's str(round(v, digits)) for a float: "89.2", "100.0", "45.5446".
 std::string python_round_repr(double v, int digits);
 // Python's str(float): shortest round-trip digits, always with a '.' or exponent.

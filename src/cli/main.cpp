@@ -29,6 +29,7 @@ Examples:
 struct ValidateFlags {
   imeval::ValidateOptions options;
   std::optional<int> img_size;
+  std::vector<int> input_size;
   std::optional<double> crop_pct;
   std::optional<std::string> crop_mode;
   std::optional<std::string> interpolation;
@@ -58,6 +59,7 @@ void add_validate_command(CLI::App& app, ValidateFlags& f) {
   cmd->add_option("--threads", o.threads, "LibTorch intra-op threads (0 = number of cores)")->capture_default_str();
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--img-size", f.img_size, "Input size (default: model config, else 224)");
+  cmd->add_option("--input-size", f.input_size, "Input size as C H W (wins over --img-size)")->expected(3);
   cmd->add_option("--crop-pct", f.crop_pct, "Center crop fraction (default: model config, else 0.875)");
   cmd->add_option("--crop-mode", f.crop_mode, "center, squash or border (default: model config, else center)")
       ->check(CLI::IsMember({"center", "squash", "border"}));
@@ -77,6 +79,10 @@ imeval::ValidateOptions finish_validate_flags(ValidateFlags& f) {
   imeval::ValidateOptions o = f.options;
   auto& ov = o.overrides;
   ov.img_size = f.img_size;
+  if (!f.input_size.empty()) {
+    if (f.input_size[0] != 3) throw CLI::ValidationError("--input-size", "only 3 channels are supported");
+    ov.input_size = std::array<int, 2>{f.input_size[1], f.input_size[2]};
+  }
   ov.crop_pct = f.crop_pct;
   if (f.crop_mode) ov.crop_mode = imeval::parse_crop_mode(*f.crop_mode);
   if (f.interpolation) ov.interpolation = imeval::parse_interpolation(*f.interpolation);
