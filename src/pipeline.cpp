@@ -1,12 +1,14 @@
 #include "imeval/pipeline.h"
 
 #include "imeval/decode.h"
+#include "imeval/interrupt.h"
 
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace imeval {
@@ -34,7 +36,11 @@ void BatchPipeline::stop() {
 std::optional<Batch> BatchPipeline::next() {
   std::unique_lock<std::mutex> lock(mutex_);
   if (next_to_deliver_ >= num_batches_) return std::nullopt;
-  ready_cv_.wait(lock, [&] { return stopping_ || failure_ || ready_.count(next_to_deliver_) > 0; });
+  // Polls so that a signal, which cannot notify a condition variable, is noticed within 50 ms.
+  while (!ready_cv_.wait_for(lock, std::chrono::milliseconds(50),
+                             [&] { return stopping_ || failure_ || ready_.count(next_to_deliver_) > 0; })) {
+    if (interrupt_requested()) return std::nullopt;
+  }
   if (ready_.count(next_to_deliver_) == 0) {
     if (failure_) std::rethrow_exception(failure_);
     return std::nullopt;
@@ -84,14 +90,17 @@ Batch BatchPipeline::build_batch(std::int64_t index) {
   const std::int64_t image_floats = 3LL * spec_.img_height * spec_.img_width;
   float* data = batch.images.data_ptr<float>();
   for (std::int64_t i = 0; i < n; ++i) {
-    if (stopping_) break;
+    if (stopping_ || interrupt_requested()) break;
     float* out = data + i * image_floats;
+    const Sample& sample = samples_[batch.first_sample + i];
     try {
-      cv::Mat rgb = read_image_rgb(samples_[batch.first_sample + i].path);
+      cv::Mat rgb = read_image_rgb(sample.path);
       normalize_to_chw(apply_eval_geometry(rgb, spec_), spec_, out);
     } catch (const ImageDecodeError& e) {
       batch.errors[i] = e.what();
       std::fill(out, out + image_floats, 0.0f);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("cannot preprocess image '{}': {}", sample.path.string(), e.what()));
     }
   }
   return batch;

@@ -77,14 +77,15 @@ std::vector<std::string> parse_csv_line(const std::string& line) {
   return fields;
 }
 
-const std::vector<std::string>& ResultRow::columns() {
-  static const std::vector<std::string> names{"model", "top1", "top1_err", "top5", "top5_err",
-                                              "param_count", "img_size", "crop_pct", "interpolation"};
+std::vector<std::string> ResultRow::columns() const {
+  std::vector<std::string> names{"model",       "top1",     "top1_err", "top5",         "top5_err",
+                                 "param_count", "img_size", "crop_pct", "interpolation"};
+  if (skipped_images > 0) names.push_back("skipped_images");
   return names;
 }
 
 std::vector<std::string> ResultRow::values() const {
-  return {model,
+  std::vector<std::string> v{model,
           python_round_repr(top1, 4),
           python_round_repr(100.0 - top1, 4),
           python_round_repr(top5, 4),
@@ -93,6 +94,8 @@ std::vector<std::string> ResultRow::values() const {
           std::to_string(img_size),
           python_float_repr(crop_pct),
           interpolation};
+  if (skipped_images > 0) v.push_back(std::to_string(skipped_images));
+  return v;
 }
 
 ResultsTable ResultsTable::read(const fs::path& path) {
@@ -212,7 +215,7 @@ ResultsFileLock::~ResultsFileLock() {
 void upsert_result_row(const fs::path& path, const ResultRow& row) {
   ResultsFileLock lock(path);
   ResultsTable table = ResultsTable::read(path);
-  table.upsert(ResultRow::columns(), row.values());
+  table.upsert(row.columns(), row.values());
   table.write_atomic(path);
 }
 

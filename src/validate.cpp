@@ -1,6 +1,6 @@
 #include "imeval/validate.h"
 
-#include "imeval/dataset.h"
+#include "imeval/interrupt.h"
 #include "imeval/metrics.h"
 #include "imeval/model.h"
 #include "imeval/pipeline.h"
@@ -8,8 +8,11 @@
 
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <torch/cuda.h>
+#include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +42,13 @@ torch::Device parse_device(const std::string& name) {
   throw std::runtime_error(fmt::format("--device '{}' is not cpu, cuda or cuda:N", name));
 }
 
+void check_options(const ValidateOptions& opt) {
+  if (opt.batch_size < 1) throw std::runtime_error(fmt::format("--batch-size must be >= 1, got {}", opt.batch_size));
+  if (opt.workers < 0) throw std::runtime_error(fmt::format("--workers must be >= 0, got {}", opt.workers));
+  if (opt.threads < 0) throw std::runtime_error(fmt::format("--threads must be >= 0, got {}", opt.threads));
+  if (opt.limit < 0) throw std::runtime_error(fmt::format("--limit must be >= 0, got {}", opt.limit));
+}
+
 class PredictionsCsv {
  public:
   void add(const std::string& path, int target, const TopKPrediction& p) {
@@ -56,31 +66,111 @@ class PredictionsCsv {
   std::string text_;
 };
 
+// timm's RealLabelsImagenet: an image is right at k when any of its top-k is among its ReaL labels.
+class RealLabelsMeter {
+ public:
+  void add(const TopKPrediction& p, const std::vector<int>& labels) {
+    if (labels.empty()) return;
+    ++count_;
+    if (!p.finite) return;
+    auto is_real = [&](int c) { return std::find(labels.begin(), labels.end(), c) != labels.end(); };
+    size_t top = std::min<size_t>(5, p.classes.size());
+    if (top > 0 && is_real(p.classes[0])) ++correct1_;
+    if (std::any_of(p.classes.begin(), p.classes.begin() + top, is_real)) ++correct5_;
+  }
+  std::int64_t count() const { return count_; }
+  std::int64_t correct1() const { return correct1_; }
+  std::int64_t correct5() const { return correct5_; }
+  // float(np.mean(is_correct)) * 100.
+  double top1() const { return count_ ? static_cast<double>(correct1_) / count_ * 100.0 : 0.0; }
+  double top5() const { return count_ ? static_cast<double>(correct5_) / count_ * 100.0 : 0.0; }
+
+ private:
+  std::int64_t count_ = 0, correct1_ = 0, correct5_ = 0;
+};
+
+class ProgressLine {
+ public:
+  ProgressLine(std::int64_t total_images, std::int64_t total_batches, bool enabled, int every)
+      : total_images_(total_images), total_batches_(total_batches), enabled_(enabled && every > 0), every_(every) {}
+
+  void update(std::int64_t batch_index, std::int64_t done, double top1, double top5) {
+    const bool last = batch_index + 1 == total_batches_;
+    if (!enabled_ || ((batch_index + 1) % every_ != 0 && !last)) return;
+    double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    double rate = done / std::max(elapsed, 1e-9);
+    fmt::print(stderr, "[{:>{}}/{}] {:>{}}/{} images  {:.1f} img/s  ETA {}  Acc@1 {:.3f}  Acc@5 {:.3f}\n", batch_index + 1,
+               std::to_string(total_batches_).size(), total_batches_, done, std::to_string(total_images_).size(),
+               total_images_, rate, format_duration((total_images_ - done) / std::max(rate, 1e-9)), top1, top5);
+  }
+
+ private:
+  Clock::time_point start_ = Clock::now();
+  std::int64_t total_images_, total_batches_;
+  bool enabled_;
+  int every_;
+};
+
 }  // namespace
 
 std::string summary_line(const ValidateResult& r) {
   // timm prints the values it rounded to 4 digits for the results row, so round twice as it does.
-  return fmt::format(" * Acc@1 {:.3f} ({:.3f}) Acc@5 {:.3f} ({:.3f})  model {}  images {}  {:.1f} img/s",
-                     python_round(r.top1, 4), python_round(100.0 - r.top1, 4), python_round(r.top5, 4),
-                     python_round(100.0 - r.top5, 4), r.model_name, r.images, r.images_per_second);
+  std::string line = fmt::format(" * Acc@1 {:.3f} ({:.3f}) Acc@5 {:.3f} ({:.3f})  model {}  images {}  {:.1f} img/s",
+                                 python_round(r.top1, 4), python_round(100.0 - r.top1, 4), python_round(r.top5, 4),
+                                 python_round(100.0 - r.top5, 4), r.model_name, r.images, r.images_per_second);
+  if (r.real_labels) line += "  (ReaL labels)";
+  if (!r.skipped.empty()) line += fmt::format("  skipped {} unreadable", r.skipped.size());
+  if (r.non_finite > 0) line += fmt::format("  non-finite logits {}", r.non_finite);
+  return line;
+}
+
+std::string summary_json(const ValidateResult& r, const ValidateOptions& opt) {
+  nlohmann::json j;
+  j["model"] = r.model_name;
+  j["model_file"] = opt.model_path.string();
+  j["data"] = opt.dataset.data.string();
+  j["dataset"] = opt.dataset.preset;
+  j["images"] = r.images;
+  j["correct_top1"] = r.correct1;
+  j["correct_top5"] = r.correct5;
+  j["top1"] = r.top1;
+  j["top5"] = r.top5;
+  j["real_labels"] = r.real_labels;
+  j["non_finite_logits"] = r.non_finite;
+  j["num_classes"] = r.num_classes;
+  j["param_count"] = r.param_count;
+  j["img_size"] = {r.spec.img_height, r.spec.img_width};
+  j["crop_pct"] = r.spec.crop_pct;
+  j["crop_mode"] = to_string(r.spec.crop_mode);
+  j["interpolation"] = to_string(r.spec.interpolation);
+  j["mean"] = r.spec.mean;
+  j["std"] = r.spec.std;
+  j["resize_backend"] = to_string(r.spec.resize_backend);
+  j["seconds"] = r.seconds;
+  j["images_per_second"] = r.images_per_second;
+  j["skipped_count"] = r.skipped.size();
+  j["skipped"] = nlohmann::json::array();
+  for (const auto& s : r.skipped) j["skipped"].push_back({{"path", s.path}, {"reason", s.reason}});
+  return j.dump(2) + "\n";
 }
 
 ValidateResult run_validation(const ValidateOptions& opt) {
-  if (opt.batch_size < 1) throw std::runtime_error(fmt::format("--batch-size must be >= 1, got {}", opt.batch_size));
-  if (opt.workers < 0) throw std::runtime_error(fmt::format("--workers must be >= 0, got {}", opt.workers));
-  if (opt.threads < 0) throw std::runtime_error(fmt::format("--threads must be >= 0, got {}", opt.threads));
-  if (opt.limit < 0) throw std::runtime_error(fmt::format("--limit must be >= 0, got {}", opt.limit));
+  check_options(opt);
   const int workers = opt.workers > 0 ? opt.workers : cores();
   const int threads = opt.threads > 0 ? opt.threads : cores();
   at::set_num_threads(threads);
   const torch::Device device = parse_device(opt.device);
 
   // Check the data before the model: a wrong folder is the cheaper mistake to report.
-  std::vector<std::string> class_map;
-  if (!opt.class_map.empty()) class_map = read_class_map(opt.class_map);
-  Dataset dataset = discover_image_folder(opt.data_dir, class_map);
+  Dataset dataset = resolve_dataset(opt.dataset);
   std::vector<Sample> samples = dataset.samples;
-  if (opt.limit > 0 && static_cast<std::size_t>(opt.limit) < samples.size()) samples.resize(opt.limit);
+  std::vector<std::vector<int>> real_labels = dataset.real_labels;
+  if (opt.limit > 0 && static_cast<std::size_t>(opt.limit) < samples.size()) {
+    samples.resize(opt.limit);
+    if (!real_labels.empty()) real_labels.resize(opt.limit);
+  }
+  int max_target = 0;
+  for (const auto& s : samples) max_target = std::max(max_target, s.target);
 
   Model model = Model::load(opt.model_path, device);
   ValidateResult result;
@@ -88,12 +178,18 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   result.spec = resolve_eval_transform(model.config(), opt.overrides);
   result.param_count = model.param_count();
   result.num_classes = static_cast<int>(dataset.classes.size());
+  result.real_labels = !real_labels.empty();
   const EvalTransformSpec& spec = result.spec;
-  spdlog::info("model '{}' ({:.2f}M params) on '{}': {} images, {} classes; {}x{} crop_pct {} {} {} resize, mean ({}) std ({}); "
-               "{} decode workers, {} torch threads, device {}",
-               result.model_name, result.param_count / 1e6, opt.data_dir.string(), samples.size(), dataset.classes.size(),
-               spec.img_height, spec.img_width, spec.crop_pct, to_string(spec.crop_mode), to_string(spec.interpolation),
-               fmt::join(spec.mean, ", "), fmt::join(spec.std, ", "), workers, threads, opt.device);
+  spdlog::info("model '{}' ({:.2f}M params) on '{}': {} images, {} classes; {}x{} crop_pct {} {} {} resize ({}), "
+               "mean ({}) std ({}); {} decode workers, {} torch threads, device {}",
+               result.model_name, result.param_count / 1e6, opt.dataset.data.string(), samples.size(),
+               dataset.classes.size(), spec.img_height, spec.img_width, spec.crop_pct, to_string(spec.crop_mode),
+               to_string(spec.interpolation), to_string(spec.resize_backend), fmt::join(spec.mean, ", "),
+               fmt::join(spec.std, ", "), workers, threads, opt.device);
+
+  torch::Tensor valid_index;
+  if (!dataset.valid_labels.empty())
+    valid_index = torch::tensor(std::vector<int64_t>(dataset.valid_labels.begin(), dataset.valid_labels.end()), torch::kLong);
 
   PipelineOptions pipeline_options;
   pipeline_options.batch_size = opt.batch_size;
@@ -103,46 +199,82 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   BatchPipeline pipeline(samples, spec, pipeline_options);
 
   AccuracyMeter meter;
+  RealLabelsMeter real_meter;
   PredictionsCsv predictions;
+  ProgressLine progress(static_cast<std::int64_t>(samples.size()), pipeline.num_batches(), !opt.quiet, opt.log_freq);
   const auto start = Clock::now();
-  const std::int64_t total = static_cast<std::int64_t>(samples.size());
   while (auto batch = pipeline.next()) {
-    for (std::size_t i = 0; i < batch->errors.size(); ++i)
-      if (!batch->errors[i].empty()) throw std::runtime_error(batch->errors[i]);
-    torch::Tensor logits = model.forward(batch->images);
-    const std::int64_t n = batch->images.size(0);
-    if (logits.size(1) < result.num_classes)
-      throw std::runtime_error(fmt::format("model '{}' outputs {} classes but the dataset has {} classes",
-                                           opt.model_path.string(), logits.size(1), result.num_classes));
-    std::vector<TopKPrediction> top = top_k(logits, 5);
-    std::vector<int> targets(n);
-    for (std::int64_t i = 0; i < n; ++i) targets[i] = samples[batch->first_sample + i].target;
-    meter.update(top, targets);
-    if (!opt.predictions_file.empty())
-      for (std::int64_t i = 0; i < n; ++i)
-        predictions.add(samples[batch->first_sample + i].relative_path, targets[i], top[i]);
-
-    const bool last = batch->index + 1 == pipeline.num_batches();
-    if (!opt.quiet && opt.log_freq > 0 && ((batch->index + 1) % opt.log_freq == 0 || last)) {
-      double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      double rate = meter.count() / std::max(elapsed, 1e-9);
-      fmt::print(stderr, "[{:>{}}/{}] {:>{}}/{} images  {:.1f} img/s  ETA {}  Acc@1 {:.3f}  Acc@5 {:.3f}\n",
-                 batch->index + 1, std::to_string(pipeline.num_batches()).size(), pipeline.num_batches(), meter.count(),
-                 std::to_string(total).size(), total, rate, format_duration((total - meter.count()) / std::max(rate, 1e-9)),
-                 meter.top1(), meter.top5());
+    if (interrupt_requested()) throw Interrupted();
+    // Rows of unreadable images are dropped before the model sees the batch.
+    std::vector<int64_t> keep;
+    for (std::size_t i = 0; i < batch->errors.size(); ++i) {
+      if (batch->errors[i].empty()) {
+        keep.push_back(static_cast<int64_t>(i));
+        continue;
+      }
+      if (!opt.skip_bad_images) throw std::runtime_error(batch->errors[i] + " (use --skip-bad-images to skip and count such files)");
+      const Sample& s = samples[batch->first_sample + i];
+      spdlog::warn("skipping {}", batch->errors[i]);
+      result.skipped.push_back({s.relative_path, batch->errors[i]});
     }
+    if (keep.empty()) continue;
+    torch::Tensor images = batch->images;
+    if (static_cast<std::size_t>(keep.size()) != batch->errors.size())
+      images = images.index_select(0, torch::tensor(keep, torch::kLong));
+
+    torch::Tensor logits = model.forward(images);
+    if (interrupt_requested()) throw Interrupted();
+    const int64_t outputs = logits.size(1);
+    if (valid_index.defined()) {
+      int64_t max_valid = *std::max_element(dataset.valid_labels.begin(), dataset.valid_labels.end());
+      if (outputs <= max_valid)
+        throw std::runtime_error(fmt::format("model '{}' outputs {} classes but the valid labels include class {}",
+                                             opt.model_path.string(), outputs, max_valid));
+      logits = logits.index_select(1, valid_index);
+    } else if (outputs <= max_target) {
+      throw std::runtime_error(fmt::format("model '{}' outputs {} classes but the dataset has labels up to {} ({} classes)",
+                                           opt.model_path.string(), outputs, max_target, result.num_classes));
+    }
+
+    std::vector<TopKPrediction> top = top_k(logits, 5);
+    std::vector<int> targets(keep.size());
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+      const std::int64_t sample_index = batch->first_sample + keep[i];
+      targets[i] = samples[sample_index].target;
+      if (result.real_labels) real_meter.add(top[i], real_labels[sample_index]);
+      if (!opt.predictions_file.empty()) predictions.add(samples[sample_index].relative_path, targets[i], top[i]);
+    }
+    meter.update(top, targets);
+    progress.update(batch->index, meter.count() + static_cast<std::int64_t>(result.skipped.size()), meter.top1(), meter.top5());
   }
+  if (interrupt_requested()) throw Interrupted();
+  if (meter.count() == 0) throw std::runtime_error(fmt::format("no image of '{}' could be read", opt.dataset.data.string()));
+
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.images = meter.count();
   result.non_finite = meter.non_finite();
   result.top1 = meter.top1();
   result.top5 = meter.top5();
-  result.images_per_second = result.images / std::max(result.seconds, 1e-9);
+  result.correct1 = meter.correct1();
+  result.correct5 = meter.correct5();
+  if (result.real_labels) {
+    result.images = real_meter.count();
+    result.top1 = real_meter.top1();
+    result.top5 = real_meter.top5();
+    result.correct1 = real_meter.correct1();
+    result.correct5 = real_meter.correct5();
+  }
+  result.images_per_second = (meter.count() + result.skipped.size()) / std::max(result.seconds, 1e-9);
   if (result.non_finite > 0)
     spdlog::warn("model '{}' gave NaN or infinite logits for {} of {} images; they count as wrong", result.model_name,
-                 result.non_finite, result.images);
+                 result.non_finite, meter.count());
+  if (!result.skipped.empty())
+    spdlog::warn("skipped {} unreadable image(s); accuracy is over the {} images that were read", result.skipped.size(),
+                 meter.count());
 
+  CriticalSection no_abrupt_exit;
   if (!opt.predictions_file.empty()) predictions.write(opt.predictions_file);
+  if (!opt.summary_json.empty()) write_file_atomic(opt.summary_json, summary_json(result, opt));
   if (!opt.results_file.empty()) {
     ResultRow row;
     row.model = result.model_name;
@@ -152,6 +284,7 @@ ValidateResult run_validation(const ValidateOptions& opt) {
     row.img_size = spec.img_width;
     row.crop_pct = spec.crop_pct;
     row.interpolation = to_string(spec.interpolation);
+    row.skipped_images = static_cast<std::int64_t>(result.skipped.size());
     upsert_result_row(opt.results_file, row);
   }
   return result;

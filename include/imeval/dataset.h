@@ -30,7 +30,26 @@ struct Dataset {
   std::filesystem::path root;
   std::vector<std::string> classes;  // index = class id
   std::vector<Sample> samples;       // natural order of relative_path
+  // When set, logits are restricted to these model outputs (in this order) before scoring, as
+  // timm's --valid-labels; targets then index into this list.
+  std::vector<int> valid_labels;
+  // When non-empty, aligned with samples: ReaL labels of each image (an empty list: left out of ReaL scores).
+  std::vector<std::vector<int>> real_labels;
 };
+
+// Where the images come from and how they are labelled; what `imeval validate` resolves.
+struct DatasetOptions {
+  std::filesystem::path data;         // folder (or archive) given with --data
+  std::string preset;                 // --dataset: imagenet, imagenetv2, sketch, imagenet-a, ...; empty = generic folder
+  std::string split;                  // --split: subfolder to evaluate; empty = timm's search for val/validation/...
+  std::filesystem::path class_map;    // --class-map
+  std::filesystem::path valid_labels; // --valid-labels
+  std::filesystem::path labels_file;  // --labels-file
+  std::filesystem::path real_labels;  // --real-labels
+};
+
+// Resolves options into a dataset; throws DatasetError naming the file, folder or flag at fault.
+Dataset resolve_dataset(const DatasetOptions& options);
 
 bool has_image_extension(const std::filesystem::path& path);
 

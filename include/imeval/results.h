@@ -6,6 +6,7 @@
 // the target; an exclusive flock on a sidecar lock file serialises writers.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -40,8 +41,9 @@ struct ResultRow {
   int img_size = 0;
   double crop_pct = 0;
   std::string interpolation;
+  std::int64_t skipped_images = 0;  // with --skip-bad-images; adds a skipped_images column when > 0
 
-  static const std::vector<std::string>& columns();
+  std::vector<std::string> columns() const;
   std::vector<std::string> values() const;
 };
 

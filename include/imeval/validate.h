@@ -5,20 +5,23 @@
 //   imeval::ValidateResult r = imeval::run_validation(opt);   // r.top1, r.top5, r.images_per_second
 #pragma once
 
+#include "imeval/dataset.h"
 #include "imeval/model_config.h"
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace imeval {
 
 struct ValidateOptions {
   std::filesystem::path model_path;
-  std::filesystem::path data_dir;
-  std::filesystem::path class_map;         // optional: one class name per line
+  DatasetOptions dataset;
   std::filesystem::path results_file;      // optional: upsert this model's row
   std::filesystem::path predictions_file;  // optional: one row per image
+  std::filesystem::path summary_json;      // optional: machine-readable summary of the run
+  bool skip_bad_images = false;            // count and list unreadable images instead of stopping
   std::string model_name;                  // default: file stem of model_path
   std::string device = "cpu";
   int batch_size = 64;
@@ -30,10 +33,19 @@ struct ValidateOptions {
   TransformOverrides overrides;
 };
 
+struct SkippedImage {
+  std::string path;
+  std::string reason;
+};
+
 struct ValidateResult {
   std::string model_name;
-  std::int64_t images = 0;
+  std::int64_t images = 0;  // images scored: the denominator of top1/top5
+  std::int64_t correct1 = 0;
+  std::int64_t correct5 = 0;
   std::int64_t non_finite = 0;
+  std::vector<SkippedImage> skipped;
+  bool real_labels = false;  // top1/top5 are ReaL accuracies over images that have ReaL labels
   int num_classes = 0;
   double top1 = 0;
   double top5 = 0;
@@ -48,5 +60,8 @@ ValidateResult run_validation(const ValidateOptions& options);
 
 // The one-line stdout summary.
 std::string summary_line(const ValidateResult& result);
+
+// The --summary-json document.
+std::string summary_json(const ValidateResult& result, const ValidateOptions& options);
 
 }  // namespace imeval

@@ -1,3 +1,4 @@
+#include "imeval/interrupt.h"
 #include "imeval/model_config.h"
 #include "imeval/validate.h"
 
@@ -49,10 +50,20 @@ void add_validate_command(CLI::App& app, ValidateFlags& f) {
   cmd->footer(kValidateExamples);
   auto& o = f.options;
   cmd->add_option("--model", o.model_path, "TorchScript model file (torch.jit.save)")->required();
-  cmd->add_option("--data", o.data_dir, "Image folder: one subfolder of images per class")->required();
-  cmd->add_option("--class-map", o.class_map, "File with one class folder name per line; line number = class index");
+  cmd->add_option("--data", o.dataset.data, "Image folder (one subfolder per class) or .tar archive")->required();
+  cmd->add_option("--dataset", o.dataset.preset,
+                  "Preset: imagenet, imagenetv2, sketch, imagenet-a, imagenet-r, imagenet-a-clean, imagenet-r-clean, "
+                  "imagenet-real (default: a generic image folder)");
+  cmd->add_option("--split", o.dataset.split, "Subfolder of --data to evaluate (default: val, validation, ... if present)");
+  cmd->add_option("--class-map", o.dataset.class_map, "File with one class folder name per line; line number = class index");
+  cmd->add_option("--valid-labels", o.dataset.valid_labels, "File with one model output index per line to score over");
+  cmd->add_option("--labels-file", o.dataset.labels_file, "CSV filename,label for a flat folder of images");
+  cmd->add_option("--real-labels", o.dataset.real_labels, "ReaL labels JSON (real.json) to score with");
   cmd->add_option("--results-file", o.results_file, "CSV to add or update this model's row in (timm format)");
   cmd->add_option("--predictions-file", o.predictions_file, "CSV with the top-5 classes and probabilities of every image");
+  cmd->add_option("--summary-json", o.summary_json, "JSON file with the run's numbers, settings and skipped images");
+  cmd->add_flag("--skip-bad-images", o.skip_bad_images,
+                "Skip unreadable images, list and count them (default: stop at the first one)");
   cmd->add_option("--model-name", o.model_name, "Name in the results row (default: model file stem)");
   cmd->add_option("--batch-size,-b", o.batch_size, "Images per forward pass")->capture_default_str();
   cmd->add_option("--workers,-j", o.workers, "Decode threads (0 = number of cores)")->capture_default_str();
@@ -120,10 +131,14 @@ int main(int argc, char** argv) {
   }
 
   setup_logging(options.quiet);
+  imeval::InterruptWatcher interrupt_watcher;
   try {
     imeval::ValidateResult result = imeval::run_validation(options);
     fmt::print("{}\n", imeval::summary_line(result));
     std::fflush(stdout);
+  } catch (const imeval::Interrupted& e) {
+    spdlog::error("{}", e.what());
+    return 128 + imeval::interrupt_signal();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kExitRuntimeError;
