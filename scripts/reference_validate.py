@@ -100,6 +100,61 @@ def find_images_and_targets(folder, class_to_idx=None):
     return samples, class_to_idx
 
 
+PRESETS = {
+    # name: (class map file, valid labels file, folders may be class indices, ReaL labels)
+    'imagenet': ('imagenet_synsets.txt', None, False, False),
+    'imagenetv2': ('imagenet_synsets.txt', None, True, False),
+    'sketch': ('imagenet_synsets.txt', None, False, False),
+    'imagenet-a': ('imagenet_a_synsets.txt', 'imagenet_a_indices.txt', False, False),
+    'imagenet-r': ('imagenet_r_synsets.txt', 'imagenet_r_indices.txt', False, False),
+    'imagenet-a-clean': ('imagenet_a_synsets.txt', 'imagenet_a_indices.txt', False, False),
+    'imagenet-r-clean': ('imagenet_r_synsets.txt', 'imagenet_r_indices.txt', False, False),
+    'imagenet-real': ('imagenet_synsets.txt', None, False, True),
+}
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'data')
+
+
+def search_split(root, split=''):
+    """timm.data.dataset_factory._search_split for validate.py's default split 'validation'."""
+    if split:
+        return os.path.join(root, split)
+    for name in ('validation', 'val', 'valid', 'eval', 'evaluation'):
+        if os.path.exists(os.path.join(root, name)):
+            return os.path.join(root, name)
+    return root
+
+
+def load_valid_labels(path):
+    """validate.py --valid-labels: one model output index per line."""
+    with open(path) as f:
+        return [int(line.rstrip()) for line in f if line.strip()]
+
+
+class RealLabels:
+    """timm.data.RealLabelsImagenet, matched by file name; images not in real.json are left out like empty entries."""
+
+    def __init__(self, filenames, real_json):
+        with open(real_json) as f:
+            real = json.load(f)
+        real = {'ILSVRC2012_val_%08d.JPEG' % (i + 1): labels for i, labels in enumerate(real)}
+        self.labels = [real.get(os.path.basename(f), []) for f in filenames]
+        self.is_correct = {1: [], 5: []}
+        self.sample_idx = 0
+
+    def add_result(self, output):
+        _, pred_batch = output.topk(5, 1, True, True)
+        for pred in pred_batch.cpu().numpy():
+            labels = self.labels[self.sample_idx]
+            if labels:
+                for k in (1, 5):
+                    self.is_correct[k].append(any([p in labels for p in pred[:k]]))
+            self.sample_idx += 1
+
+    def get_accuracy(self, k):
+        import numpy as np
+        return float(np.mean(self.is_correct[k])) * 100
+
+
 def relative_path(path, root):
     return os.path.relpath(path, root).replace(os.sep, '/')
 
@@ -359,6 +414,10 @@ def make_parser():
     p.add_argument('--mean', type=float, nargs='+', default=None)
     p.add_argument('--std', type=float, nargs='+', default=None)
     p.add_argument('--class-map', default='', help='txt file, line i = folder name of class i (timm --class-map)')
+    p.add_argument('--dataset', default='', choices=[''] + list(PRESETS), help="imeval's --dataset presets")
+    p.add_argument('--split', default='', help='subfolder to evaluate (default: timm split search)')
+    p.add_argument('--valid-labels', default='', help='file of model output indices to score over (timm --valid-labels)')
+    p.add_argument('--real-labels', default='', help='real.json to score with (timm --real-labels)')
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--workers', type=int, default=2)
     p.add_argument('--limit', type=int, default=None, help='only the first N images in dataset order')
@@ -375,7 +434,14 @@ def make_parser():
 
 
 def parse_args(argv=None):
-    return make_parser().parse_args(argv)
+    args = make_parser().parse_args(argv)
+    args.data = search_split(args.data, args.split)
+    if args.dataset:
+        class_map, valid, _, real = PRESETS[args.dataset]
+        args.class_map = os.path.join(DATA_DIR, class_map)
+        args.valid_labels = os.path.join(DATA_DIR, valid) if valid else args.valid_labels
+        args.real_labels = os.path.join(DATA_DIR, 'imagenet_real_labels.json') if real else args.real_labels
+    return args
 
 
 def _data_config(args, pretrained_cfg):
@@ -397,6 +463,8 @@ def _data_config(args, pretrained_cfg):
 
 def _samples(args):
     class_to_idx = load_class_map(args.class_map, args.data) if args.class_map else None
+    if args.dataset and PRESETS[args.dataset][2]:
+        class_to_idx.update({str(i): i for i in range(len(class_to_idx))})  # ImageNetV2's index folders
     if args.use_timm:
         from timm.data.readers.reader_image_folder import find_images_and_targets as timm_find
         from timm.data.readers.class_map import load_class_map as timm_load
@@ -464,6 +532,8 @@ def run_reference(args):
         log('Data path only: %d images in %.3f s, %.2f img/s' % (n, dt, n / dt))
         del loader
 
+    valid_labels = load_valid_labels(args.valid_labels) if args.valid_labels else None
+    real_labels = RealLabels([path for path, _ in samples], args.real_labels) if args.real_labels else None
     top1, top5 = AverageMeter(), AverageMeter()
     correct1 = correct5 = 0
     rows = []
@@ -477,6 +547,10 @@ def run_reference(args):
             output = model(x)
             if output.dtype != torch.float32:
                 output = output.float()
+            if valid_labels is not None:
+                output = output[:, valid_labels]
+            if real_labels is not None:
+                real_labels.add_result(output)
             bs = output.shape[0]
             acc1, acc5 = timm_accuracy(output, target, topk=(1, 5))
             top1.update(acc1.item(), bs)
@@ -501,6 +575,8 @@ def run_reference(args):
     log('End to end: %d images in %.3f s, %.2f img/s' % (n, dt, n / dt))
 
     top1a, top5a = top1.avg, top5.avg
+    if real_labels is not None:
+        top1a, top5a = real_labels.get_accuracy(1), real_labels.get_accuracy(5)
     results = OrderedDict(
         model=model_name,
         top1=round(top1a, 4), top1_err=round(100 - top1a, 4),

@@ -145,7 +145,7 @@ Dataset discover_image_folder(const fs::path& root, const std::vector<std::strin
   std::sort(found.begin(), found.end(),
             [](const FoundImage& a, const FoundImage& b) { return natural_less(a.relative_path, b.relative_path); });
   ds.samples.reserve(found.size());
-  for (auto& f : found) ds.samples.push_back({root / f.relative_path, std::move(f.relative_path), class_to_idx.at(f.label)});
+  for (auto& f : found) ds.samples.push_back({root / f.relative_path, std::move(f.relative_path), class_to_idx.at(f.label), nullptr, 0});
   return ds;
 }
 

@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <turbojpeg.h>
 
 #include <algorithm>
@@ -43,10 +44,15 @@ ImageFormat sniff_format(const std::vector<std::uint8_t>& bytes) {
   return ImageFormat::Unknown;
 }
 
-void check_pixel_count(std::uint64_t width, std::uint64_t height, const std::string& name) {
+// Pillow raises DecompressionBombError over twice MAX_IMAGE_PIXELS and only warns over it once.
+void check_pixel_count(std::uint64_t width, std::uint64_t height, const std::string& name, bool warn_if_large = true) {
   if (width * height > kPillowBombPixels) {
     fail(name, fmt::format("image size {}x{} ({} pixels) exceeds the decompression bomb limit of {} pixels",
                            width, height, width * height, kPillowBombPixels));
+  }
+  if (warn_if_large && width * height > kPillowMaxImagePixels) {
+    spdlog::warn("image '{}' is {}x{} ({} pixels), over Pillow's limit of {} pixels: a possible decompression bomb",
+                 name, width, height, width * height, kPillowMaxImagePixels);
   }
 }
 
@@ -200,7 +206,9 @@ cv::Mat decode_with_opencv(const std::vector<std::uint8_t>& bytes, ImageFormat f
     fail(name, fmt::format("corrupt or truncated image data: {}", e.what()));
   }
   if (decoded.empty()) fail(name, "corrupt or truncated image data");
-  check_pixel_count(static_cast<std::uint64_t>(decoded.cols), static_cast<std::uint64_t>(decoded.rows), name);
+  // PNG and BMP sizes were checked (and warned about) from their headers before decoding.
+  const bool checked_before = format == ImageFormat::Png || format == ImageFormat::Bmp;
+  check_pixel_count(static_cast<std::uint64_t>(decoded.cols), static_cast<std::uint64_t>(decoded.rows), name, !checked_before);
 
   if (format == ImageFormat::Tiff && decoded.channels() == 4) {
     // OpenCV reads TIFF alpha through libtiff's RGBA interface, which premultiplies the colour.

@@ -15,6 +15,14 @@ std::string first_line(const std::string& text) {
   return line.size() > 300 ? line.substr(0, 300) + "..." : line;
 }
 
+// TorchScript errors open with "The following operation failed in the TorchScript interpreter." and a
+// traceback; the cause ("RuntimeError: shape ... is invalid ...") is their last line.
+std::string script_error_cause(const std::string& text) {
+  std::string trimmed = text.substr(0, text.find_last_not_of(" \n") + 1);
+  std::string last = trimmed.substr(trimmed.find_last_of('\n') + 1);
+  return first_line(last.empty() ? text : last);
+}
+
 std::string read_text_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ModelError(fmt::format("cannot read model config '{}'", path.string()));
@@ -25,7 +33,7 @@ std::string read_text_file(const fs::path& path) {
 
 }  // namespace
 
-Model Model::load(const fs::path& path, torch::Device device) {
+Model Model::load(const fs::path& path, torch::Device device, ModelOptimization optimization) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw ModelError(fmt::format("model file '{}' does not exist", path.string()));
   if (fs::is_directory(path, ec)) throw ModelError(fmt::format("model path '{}' is a folder, expected a TorchScript file", path.string()));
@@ -40,7 +48,19 @@ Model Model::load(const fs::path& path, torch::Device device) {
   }
   model.module_.eval();
 
+  // Counted before freezing, which turns parameters into constants.
   for (const auto& p : model.module_.parameters(/*recurse=*/true)) model.param_count_ += p.numel();
+  if (optimization != ModelOptimization::none) {
+    try {
+      model.module_ = optimization == ModelOptimization::optimize_for_inference && device.is_cpu()
+                          ? torch::jit::optimize_for_inference(model.module_)
+                          : torch::jit::freeze(model.module_);
+      model.optimization_ = optimization;
+    } catch (const std::exception& e) {
+      spdlog::warn("cannot optimize model '{}' for inference, running it as saved: {}", path.string(), first_line(e.what()));
+      model.module_.eval();
+    }
+  }
 
   const std::string& embedded = extra_files["config.json"];
   if (!embedded.empty())
@@ -61,7 +81,7 @@ torch::Tensor Model::forward(const torch::Tensor& batch) {
     output = module_.forward({batch.to(device_, /*non_blocking=*/true)});
   } catch (const std::exception& e) {
     throw ModelError(fmt::format("model '{}' failed on an input of shape {}: {}", path_.string(),
-                                 fmt::join(batch.sizes().vec(), "x"), first_line(e.what())));
+                                 fmt::join(batch.sizes().vec(), "x"), script_error_cause(e.what())));
   }
   if (output.isTuple() && !output.toTupleRef().elements().empty()) output = output.toTupleRef().elements()[0];
   if (!output.isTensor())

@@ -156,10 +156,13 @@ std::string summary_json(const ValidateResult& r, const ValidateOptions& opt) {
 
 ValidateResult run_validation(const ValidateOptions& opt) {
   check_options(opt);
-  const int workers = opt.workers > 0 ? opt.workers : cores();
-  const int threads = opt.threads > 0 ? opt.threads : cores();
-  at::set_num_threads(threads);
   const torch::Device device = parse_device(opt.device);
+  if (opt.schedule != "auto" && opt.schedule != "workers" && opt.schedule != "main")
+    throw std::runtime_error(fmt::format("--schedule '{}' is not auto, workers or main", opt.schedule));
+  const bool infer_in_workers = opt.schedule == "workers" || (opt.schedule == "auto" && device.is_cpu());
+  const int workers = opt.workers > 0 ? opt.workers : cores();
+  const int threads = opt.threads > 0 ? opt.threads : (infer_in_workers ? 1 : cores());
+  at::set_num_threads(threads);
 
   // Check the data before the model: a wrong folder is the cheaper mistake to report.
   Dataset dataset = resolve_dataset(opt.dataset);
@@ -172,7 +175,10 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   int max_target = 0;
   for (const auto& s : samples) max_target = std::max(max_target, s.target);
 
-  Model model = Model::load(opt.model_path, device);
+  Model model = Model::load(opt.model_path, device,
+                            opt.optimize_for_inference ? ModelOptimization::optimize_for_inference
+                            : opt.freeze               ? ModelOptimization::freeze
+                                                       : ModelOptimization::none);
   ValidateResult result;
   result.model_name = opt.model_name.empty() ? opt.model_path.stem().string() : opt.model_name;
   result.spec = resolve_eval_transform(model.config(), opt.overrides);
@@ -181,11 +187,12 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   result.real_labels = !real_labels.empty();
   const EvalTransformSpec& spec = result.spec;
   spdlog::info("model '{}' ({:.2f}M params) on '{}': {} images, {} classes; {}x{} crop_pct {} {} {} resize ({}), "
-               "mean ({}) std ({}); {} decode workers, {} torch threads, device {}",
+               "mean ({}) std ({}); {} decode workers, {} torch threads per forward, inference in {}, device {}",
                result.model_name, result.param_count / 1e6, opt.dataset.data.string(), samples.size(),
                dataset.classes.size(), spec.img_height, spec.img_width, spec.crop_pct, to_string(spec.crop_mode),
                to_string(spec.interpolation), to_string(spec.resize_backend), fmt::join(spec.mean, ", "),
-               fmt::join(spec.std, ", "), workers, threads, opt.device);
+               fmt::join(spec.std, ", "), workers, threads, infer_in_workers ? "the workers" : "the main thread", opt.device);
+  if (opt.warmup) model.forward(torch::zeros({std::min<int64_t>(opt.batch_size, 8), 3, spec.img_height, spec.img_width}));
 
   torch::Tensor valid_index;
   if (!dataset.valid_labels.empty())
@@ -196,7 +203,33 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   pipeline_options.workers = workers;
   pipeline_options.max_ready_batches = 2 * workers;
   pipeline_options.pin_memory = device.is_cuda();
-  BatchPipeline pipeline(samples, spec, pipeline_options);
+  // Which rows of a batch reach the model: all readable images, or none when one is unreadable
+  // and the run is about to stop on it.
+  auto readable_rows = [&](const Batch& b) {
+    std::vector<int64_t> rows;
+    for (std::size_t i = 0; i < b.errors.size(); ++i)
+      if (b.errors[i].empty()) rows.push_back(static_cast<int64_t>(i));
+    return rows;
+  };
+  auto forward_rows = [&](const Batch& b, const std::vector<int64_t>& rows) {
+    if (rows.size() == b.errors.size()) return model.forward(b.images);
+    return model.forward(b.images.index_select(0, torch::tensor(rows, torch::kLong)));
+  };
+  BatchHook infer_in_worker;
+  if (infer_in_workers) {
+    infer_in_worker = [&](Batch& b) {
+      // Thread-local in OpenMP: each worker's forward uses `threads` threads.
+      thread_local bool threads_set = false;
+      if (!threads_set) {
+        at::set_num_threads(threads);
+        threads_set = true;
+      }
+      std::vector<int64_t> rows = readable_rows(b);
+      if (rows.empty() || (rows.size() != b.errors.size() && !opt.skip_bad_images)) return;
+      b.logits = forward_rows(b, rows);
+    };
+  }
+  BatchPipeline pipeline(samples, spec, pipeline_options, infer_in_worker);
 
   AccuracyMeter meter;
   RealLabelsMeter real_meter;
@@ -206,23 +239,16 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   while (auto batch = pipeline.next()) {
     if (interrupt_requested()) throw Interrupted();
     // Rows of unreadable images are dropped before the model sees the batch.
-    std::vector<int64_t> keep;
+    const std::vector<int64_t> keep = readable_rows(*batch);
     for (std::size_t i = 0; i < batch->errors.size(); ++i) {
-      if (batch->errors[i].empty()) {
-        keep.push_back(static_cast<int64_t>(i));
-        continue;
-      }
+      if (batch->errors[i].empty()) continue;
       if (!opt.skip_bad_images) throw std::runtime_error(batch->errors[i] + " (use --skip-bad-images to skip and count such files)");
       const Sample& s = samples[batch->first_sample + i];
       spdlog::warn("skipping {}", batch->errors[i]);
       result.skipped.push_back({s.relative_path, batch->errors[i]});
     }
     if (keep.empty()) continue;
-    torch::Tensor images = batch->images;
-    if (static_cast<std::size_t>(keep.size()) != batch->errors.size())
-      images = images.index_select(0, torch::tensor(keep, torch::kLong));
-
-    torch::Tensor logits = model.forward(images);
+    torch::Tensor logits = batch->logits.defined() ? batch->logits : forward_rows(*batch, keep);
     if (interrupt_requested()) throw Interrupted();
     const int64_t outputs = logits.size(1);
     if (valid_index.defined()) {

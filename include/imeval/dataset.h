@@ -8,12 +8,16 @@
 // entries (".git", ".ipynb_checkpoints") are skipped with a warning.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace imeval {
+
+class ImageArchive;
 
 class DatasetError : public std::runtime_error {
  public:
@@ -21,10 +25,15 @@ class DatasetError : public std::runtime_error {
 };
 
 struct Sample {
-  std::filesystem::path path;
+  std::filesystem::path path;  // for an archive member: archive path / member name (messages only)
   std::string relative_path;  // relative to the dataset root, '/' separated
   int target = -1;
+  std::shared_ptr<const ImageArchive> archive;  // set when the image is a member of a tar archive
+  std::size_t archive_member = 0;               // index into archive->members()
 };
+
+// The encoded bytes of a sample, from its file or its archive member; throws ImageDecodeError.
+std::vector<std::uint8_t> read_sample_bytes(const Sample& sample);
 
 struct Dataset {
   std::filesystem::path root;

@@ -24,10 +24,20 @@ class ModelError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+enum class ModelOptimization {
+  none,
+  // torch::jit::freeze: inlines weights and attributes; logits stay bit-identical on the reference models.
+  freeze,
+  // freeze + torch::jit::optimize_for_inference: faster on the CPU (oneDNN convolutions) but changes
+  // the last bits of the logits, so opt-in.
+  optimize_for_inference,
+};
+
 class Model {
  public:
   // Throws ModelError naming the file when it is missing or not a TorchScript archive.
-  static Model load(const std::filesystem::path& path, torch::Device device);
+  static Model load(const std::filesystem::path& path, torch::Device device,
+                    ModelOptimization optimization = ModelOptimization::freeze);
 
   // batch: [N, 3, H, W] float32 on any device. Returns [N, C] float32 logits on the CPU.
   // Throws ModelError naming the model when forward fails or the output is not a [N, C] tensor.
@@ -36,6 +46,7 @@ class Model {
   const std::filesystem::path& path() const { return path_; }
   torch::Device device() const { return device_; }
   std::int64_t param_count() const { return param_count_; }
+  ModelOptimization optimization() const { return optimization_; }
   // Embedded config merged with sidecars; fields absent everywhere are unset.
   const PretrainedConfig& config() const { return config_; }
 
@@ -46,6 +57,7 @@ class Model {
   torch::Device device_;
   torch::jit::Module module_;
   std::int64_t param_count_ = 0;
+  ModelOptimization optimization_ = ModelOptimization::none;
   PretrainedConfig config_;
 };
 

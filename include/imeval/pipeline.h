@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -34,16 +35,22 @@ struct PipelineOptions {
   bool pin_memory = false;    // page-locked host tensors for asynchronous copies to CUDA
 };
 
+struct Batch;
+// Runs in the worker right after a batch is decoded (e.g. the model's forward pass),
+// so decoding and inference of different batches proceed in parallel on all cores.
+using BatchHook = std::function<void(Batch&)>;
+
 struct Batch {
   std::int64_t index = 0;
   std::int64_t first_sample = 0;  // index into the sample list
   torch::Tensor images;           // [n, 3, H, W] float32, normalised
   std::vector<std::string> errors;  // per image; non-empty when it could not be read (its rows are zeros)
+  torch::Tensor logits;             // set by a BatchHook that runs the model in the worker
 };
 
 class BatchPipeline {
  public:
-  BatchPipeline(std::vector<Sample> samples, EvalTransformSpec spec, PipelineOptions options);
+  BatchPipeline(std::vector<Sample> samples, EvalTransformSpec spec, PipelineOptions options, BatchHook hook = {});
   ~BatchPipeline();
   BatchPipeline(const BatchPipeline&) = delete;
   BatchPipeline& operator=(const BatchPipeline&) = delete;
@@ -62,6 +69,7 @@ class BatchPipeline {
   std::vector<Sample> samples_;
   EvalTransformSpec spec_;
   PipelineOptions options_;
+  BatchHook hook_;
   std::int64_t num_batches_ = 0;
 
   std::mutex mutex_;

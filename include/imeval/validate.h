@@ -26,7 +26,13 @@ struct ValidateOptions {
   std::string device = "cpu";
   int batch_size = 64;
   int workers = 0;  // decode threads; 0 = number of cores
-  int threads = 0;  // LibTorch intra-op threads; 0 = number of cores
+  int threads = 0;  // LibTorch intra-op threads per forward pass; 0 = 1 with schedule workers, else cores
+  // workers: each decode worker also runs the model on its own batch (data parallel; the CPU default);
+  // main: decode workers feed one inference thread (the CUDA default); auto: by device.
+  std::string schedule = "auto";
+  bool freeze = true;                   // torch::jit::freeze (bit-identical logits)
+  bool optimize_for_inference = false;  // also torch::jit::optimize_for_inference (faster, not bit-identical)
+  bool warmup = true;    // one untimed forward pass before the run
   std::int64_t limit = 0;  // evaluate only the first N images; 0 = all
   int log_freq = 10;       // progress line every N batches
   bool quiet = false;

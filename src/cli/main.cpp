@@ -1,6 +1,7 @@
 #include "imeval/interrupt.h"
 #include "imeval/model_config.h"
 #include "imeval/validate.h"
+#include "results_command.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -67,7 +68,18 @@ void add_validate_command(CLI::App& app, ValidateFlags& f) {
   cmd->add_option("--model-name", o.model_name, "Name in the results row (default: model file stem)");
   cmd->add_option("--batch-size,-b", o.batch_size, "Images per forward pass")->capture_default_str();
   cmd->add_option("--workers,-j", o.workers, "Decode threads (0 = number of cores)")->capture_default_str();
-  cmd->add_option("--threads", o.threads, "LibTorch intra-op threads (0 = number of cores)")->capture_default_str();
+  cmd->add_option("--threads", o.threads,
+                  "LibTorch intra-op threads per forward pass (0 = 1 with --schedule workers, else number of cores)")
+      ->capture_default_str();
+  cmd->add_option("--schedule", o.schedule,
+                  "workers: each decode worker runs the model on its own batch (CPU default); main: workers feed one "
+                  "inference thread (CUDA default)")
+      ->check(CLI::IsMember({"auto", "workers", "main"}))
+      ->capture_default_str();
+  cmd->add_flag("!--no-freeze", o.freeze, "Run the module as saved, without torch::jit::freeze");
+  cmd->add_flag("--optimize-for-inference", o.optimize_for_inference,
+                "Also apply torch::jit::optimize_for_inference: faster on CPU, logits differ in the last bits");
+  cmd->add_flag("!--no-warmup", o.warmup, "Skip the untimed warm-up forward pass");
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--img-size", f.img_size, "Input size (default: model config, else 224)");
   cmd->add_option("--input-size", f.input_size, "Input size as C H W (wins over --img-size)")->expected(3);
@@ -118,6 +130,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   ValidateFlags validate_flags;
   add_validate_command(app, validate_flags);
+  ResultsFlags results_flags;
+  add_results_command(app, results_flags);
 
   imeval::ValidateOptions options;
   try {
@@ -131,6 +145,7 @@ int main(int argc, char** argv) {
   }
 
   setup_logging(options.quiet);
+  if (results_flags.regenerate->parsed()) return run_results_command(results_flags);
   imeval::InterruptWatcher interrupt_watcher;
   try {
     imeval::ValidateResult result = imeval::run_validation(options);

@@ -1,0 +1,18 @@
+# Writes OUTPUT: a C++ source defining imeval::builtin_data::<name>() for each data file NAME=FILE in
+# ENTRIES (comma separated), so the binary's presets work from any folder. Run at build time by a rule in CMakeLists.txt.
+set(content "// Generated from data/ by cmake/embed_data.cmake.\n#include \"imeval/builtin_data.h\"\n\nnamespace imeval::builtin_data {\n")
+string(REPLACE "," ";" entries "${ENTRIES}")
+foreach(pair IN LISTS entries)
+  string(REPLACE "=" ";" parts "${pair}")
+  list(GET parts 0 name)
+  list(GET parts 1 file)
+  file(READ "${DATA_DIR}/${file}" text)
+  string(FIND "${text}" ")imeval_data\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} contains the raw string delimiter")
+  endif()
+  string(APPEND content "std::string_view ${name}() {\n  static const char text[] = R\"imeval_data(${text})imeval_data\";\n  return {text, sizeof(text) - 1};\n}\n")
+endforeach()
+string(APPEND content "}  // namespace imeval::builtin_data\n")
+file(WRITE "${OUTPUT}.tmp" "${content}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
