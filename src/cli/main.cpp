@@ -1,6 +1,7 @@
 #include "imeval/interrupt.h"
 #include "imeval/model_config.h"
 #include "imeval/validate.h"
+#include "bench_command.h"
 #include "results_command.h"
 
 #include <CLI/CLI.hpp>
@@ -132,6 +133,8 @@ int main(int argc, char** argv) {
   add_validate_command(app, validate_flags);
   ResultsFlags results_flags;
   add_results_command(app, results_flags);
+  BenchFlags bench_flags;
+  add_bench_command(app, bench_flags);
 
   imeval::ValidateOptions options;
   try {
@@ -146,6 +149,14 @@ int main(int argc, char** argv) {
 
   setup_logging(options.quiet);
   if (results_flags.regenerate->parsed()) return run_results_command(results_flags);
+  if (bench_flags.command->parsed()) {
+    try {
+      return run_bench_command(bench_flags);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      return kExitRuntimeError;
+    }
+  }
   imeval::InterruptWatcher interrupt_watcher;
   try {
     imeval::ValidateResult result = imeval::run_validation(options);
