@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace imeval {
 namespace fs = std::filesystem;
@@ -75,22 +76,45 @@ Model Model::load(const fs::path& path, torch::Device device, ModelOptimization 
 }
 
 torch::Tensor Model::forward(const torch::Tensor& batch) {
+  if (!device_.is_cpu() || batch.dim() == 0) return forward_once(batch, batch);
+  const std::int64_t n = batch.size(0);
+  if (n < kCpuForwardChunk) {
+    std::vector<std::int64_t> padded_shape = batch.sizes().vec();
+    padded_shape[0] = kCpuForwardChunk - n;
+    return forward_once(torch::cat({batch, torch::zeros(padded_shape, batch.options())}), batch).narrow(0, 0, n);
+  }
+  if (n < 2 * kCpuForwardChunk) return forward_once(batch, batch);
+  std::vector<torch::Tensor> parts;
+  for (std::int64_t start = 0; start < n;) {
+    // The remainder joins the last chunk, so every chunk holds 16 to 31 images.
+    const std::int64_t size = n - start < 2 * kCpuForwardChunk ? n - start : kCpuForwardChunk;
+    parts.push_back(forward_once(batch.narrow(0, start, size), batch));
+    start += size;
+  }
+  return torch::cat(parts);
+}
+
+torch::Tensor Model::forward_once(const torch::Tensor& input, const torch::Tensor& as_given) {
   c10::InferenceMode guard;
   torch::jit::IValue output;
   try {
-    output = module_.forward({batch.to(device_, /*non_blocking=*/true)});
+    output = module_.forward({input.to(device_, /*non_blocking=*/true)});
   } catch (const std::exception& e) {
     throw ModelError(fmt::format("model '{}' failed on an input of shape {}: {}", path_.string(),
-                                 fmt::join(batch.sizes().vec(), "x"), script_error_cause(e.what())));
+                                 fmt::join(as_given.sizes().vec(), "x"), script_error_cause(e.what())));
   }
   if (output.isTuple() && !output.toTupleRef().elements().empty()) output = output.toTupleRef().elements()[0];
   if (!output.isTensor())
     throw ModelError(fmt::format("model '{}' returned a {}, expected a [N, classes] tensor of logits", path_.string(),
                                  output.tagKind()));
   torch::Tensor logits = output.toTensor();
-  if (logits.dim() != 2 || logits.size(0) != batch.size(0))
+  if (logits.dim() != 2 || logits.size(0) != input.size(0)) {
+    // Errors speak of the batch the caller passed, not of the chunk or padding forward made of it.
+    std::vector<std::int64_t> shape = logits.sizes().vec();
+    if (!shape.empty() && shape[0] == input.size(0)) shape[0] = as_given.size(0);
     throw ModelError(fmt::format("model '{}' returned shape [{}] for a batch of {}, expected [{}, classes]", path_.string(),
-                                 fmt::join(logits.sizes().vec(), ", "), batch.size(0), batch.size(0)));
+                                 fmt::join(shape, ", "), as_given.size(0), as_given.size(0)));
+  }
   return logits.to(torch::kCPU, torch::kFloat).contiguous();
 }
 

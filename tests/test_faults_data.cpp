@@ -115,7 +115,7 @@ TEST_CASE("by default the first unreadable image stops the run and nothing is wr
   CHECK_FALSE(fs::exists(dir / "s.json"));
 }
 
-TEST_CASE("--skip-bad-images skips, lists and counts truncated, empty, text and bomb files", "[faults][dataset]") {
+TEST_CASE("skip-bad-images mode skips, lists and counts truncated, empty, text and bomb files", "[faults][dataset]") {
   TempDir dir;
   add_good_images(dir / "data");
   add_bad_images(dir / "data");

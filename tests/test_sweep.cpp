@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string sweep_command(const fs::path& models, const fs::path& out) {
-  return "cd '" + source_dir().string() + "' && scripts/sweep.sh --imeval '" + std::string(IMEVAL_BINARY) + "' '" +
-         models.string() + "' tests/fixtures/sets '" + out.string() + "'";
+  return "'" + (source_dir() / "scripts/sweep.sh").string() + "' --imeval '" + std::string(IMEVAL_BINARY) + "' '" +
+         models.string() + "' '" + (source_dir() / "tests/fixtures/sets").string() + "' '" + out.string() + "'";
 }
 
 int run_shell(const std::string& command) { return std::system(("bash -c \"" + command + "\"").c_str()); }
@@ -55,7 +55,7 @@ std::size_t count_unique_rows(const fs::path& raw_dir) {
 
 }  // namespace
 
-TEST_CASE("a sweep reproduces the reference tables; a killed sweep resumes to the same tables", "[sweep]") {
+TEST_CASE("a sweep reproduces the reference tables, and a killed sweep resumes to the same tables", "[sweep]") {
   TempDir out;
   const fs::path whole = out / "whole", resumed = out / "resumed";
   REQUIRE(run_shell(sweep_command(source_dir() / "sample/models", whole) + " 2>/dev/null >/dev/null") == 0);

@@ -39,6 +39,12 @@ class Model {
   static Model load(const std::filesystem::path& path, torch::Device device,
                     ModelOptimization optimization = ModelOptimization::freeze);
 
+  // LibTorch 1.13 runs some CPU convolutions with its own kernels instead of oneDNN when a batch holds
+  // fewer than 16 images, which changes the last bits of the logits. On the CPU, forward therefore
+  // runs chunks of 16 to 31 images (a shorter batch is zero-padded to 16): an image's logits do not
+  // depend on the batch size, and activation memory stays small.
+  static constexpr std::int64_t kCpuForwardChunk = 16;
+
   // batch: [N, 3, H, W] float32 on any device. Returns [N, C] float32 logits on the CPU.
   // Throws ModelError naming the model when forward fails or the output is not a [N, C] tensor.
   torch::Tensor forward(const torch::Tensor& batch);
@@ -51,6 +57,9 @@ class Model {
   const PretrainedConfig& config() const { return config_; }
 
  private:
+  // Runs the module on input; error messages name the shape of as_given, the caller's batch.
+  torch::Tensor forward_once(const torch::Tensor& input, const torch::Tensor& as_given);
+
   Model(std::filesystem::path path, torch::Device device) : path_(std::move(path)), device_(device) {}
 
   std::filesystem::path path_;
