@@ -4,6 +4,8 @@
 //
 // Every repeat times each (backend, threads) configuration over all images, alternating the
 // backends so that load from other processes hits both alike; medians are reported.
+#include "imeval/bench.h"
+#include "imeval/dataset.h"
 #include "imeval/decode.h"
 #include "imeval/transforms.h"
 
@@ -90,6 +92,15 @@ int main(int argc, char** argv) {
         rates[{static_cast<int>(backend), threads}].push_back(rate);
         fmt::print("repeat {} threads {} {:6s} {:8.1f} images/s\n", r + 1, threads, imeval::to_string(backend), rate);
       }
+    }
+  }
+  if (std::getenv("BENCH_PIPELINE")) {
+    spec.resize_backend = imeval::ResizeBackend::pil;
+    auto samples = imeval::discover_image_folder(argv[1]).samples;
+    for (int workers : thread_counts) {
+      auto t = imeval::measure_data_path(samples, spec, {64, workers, 2 * workers});
+      fmt::print("pipeline workers {} batch 64: {:.1f} images/s, {:.3f} ms CPU per image\n", workers, t.images_per_second(),
+                 1e3 * t.cpu_seconds_per_image());
     }
   }
   for (int threads : thread_counts) {

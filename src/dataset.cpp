@@ -144,8 +144,9 @@ Dataset discover_image_folder(const fs::path& root, const std::vector<std::strin
 
   std::sort(found.begin(), found.end(),
             [](const FoundImage& a, const FoundImage& b) { return natural_less(a.relative_path, b.relative_path); });
+  auto shared_root = std::make_shared<const fs::path>(root);
   ds.samples.reserve(found.size());
-  for (auto& f : found) ds.samples.push_back({root / f.relative_path, std::move(f.relative_path), class_to_idx.at(f.label), nullptr, 0});
+  for (auto& f : found) ds.samples.push_back({shared_root, std::move(f.relative_path), class_to_idx.at(f.label), nullptr, 0});
   return ds;
 }
 

@@ -88,11 +88,13 @@ std::vector<LabelledImage> images_in_folder(const fs::path& root) {
 
 std::vector<LabelledImage> images_in_archive(const fs::path& path) {
   auto archive = ImageArchive::open(path);
+  auto shared_root = std::make_shared<const fs::path>(path);
   std::vector<LabelledImage> out;
+  out.reserve(archive->members().size());
   for (std::size_t i = 0; i < archive->members().size(); ++i) {
     const std::string& name = archive->members()[i].name;
     Sample s;
-    s.path = path / name;
+    s.root = shared_root;
     s.relative_path = name;
     s.archive = archive;
     s.archive_member = i;
@@ -187,6 +189,7 @@ Dataset number_classes(const fs::path& root, std::vector<LabelledImage> images, 
                    source, fmt::join(unknown.begin(), unknown.begin() + std::min<size_t>(unknown.size(), 10), ", "),
                    unknown.size() > 10 ? ", ..." : "");
   }
+  ds.samples.reserve(images.size());
   for (auto& image : images) {
     auto it = label_to_target.find(image.label);
     if (it == label_to_target.end()) continue;
@@ -252,7 +255,7 @@ void warn_about_size(const DatasetPreset& preset, std::size_t images) {
 
 std::vector<std::uint8_t> read_sample_bytes(const Sample& sample) {
   if (sample.archive) return sample.archive->read(sample.archive_member);
-  return read_file_bytes(sample.path);
+  return read_file_bytes(sample.path());
 }
 
 Dataset resolve_dataset(const DatasetOptions& options) {

@@ -13,8 +13,8 @@
 
 namespace imeval {
 
-BatchPipeline::BatchPipeline(std::vector<Sample> samples, EvalTransformSpec spec, PipelineOptions options, BatchHook hook)
-    : samples_(std::move(samples)), spec_(spec), options_(options), hook_(std::move(hook)) {
+BatchPipeline::BatchPipeline(const std::vector<Sample>& samples, EvalTransformSpec spec, PipelineOptions options, BatchHook hook)
+    : samples_(samples), spec_(spec), options_(options), hook_(std::move(hook)) {
   if (options_.batch_size < 1) throw std::invalid_argument(fmt::format("batch size must be >= 1, got {}", options_.batch_size));
   if (options_.workers < 1) throw std::invalid_argument(fmt::format("workers must be >= 1, got {}", options_.workers));
   options_.max_ready_batches = std::max(options_.max_ready_batches, options_.workers);
@@ -95,13 +95,13 @@ Batch BatchPipeline::build_batch(std::int64_t index) {
     float* out = data + i * image_floats;
     const Sample& sample = samples_[batch.first_sample + i];
     try {
-      cv::Mat rgb = decode_rgb(read_sample_bytes(sample), sample.path.string());
+      cv::Mat rgb = decode_rgb(read_sample_bytes(sample), sample.path().string());
       normalize_to_chw(apply_eval_geometry(rgb, spec_), spec_, out);
     } catch (const ImageDecodeError& e) {
       batch.errors[i] = e.what();
       std::fill(out, out + image_floats, 0.0f);
     } catch (const std::exception& e) {
-      throw std::runtime_error(fmt::format("cannot preprocess image '{}': {}", sample.path.string(), e.what()));
+      throw std::runtime_error(fmt::format("cannot preprocess image '{}': {}", sample.path().string(), e.what()));
     }
   }
   return batch;

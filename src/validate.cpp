@@ -166,8 +166,8 @@ ValidateResult run_validation(const ValidateOptions& opt) {
 
   // Check the data before the model: a wrong folder is the cheaper mistake to report.
   Dataset dataset = resolve_dataset(opt.dataset);
-  std::vector<Sample> samples = dataset.samples;
-  std::vector<std::vector<int>> real_labels = dataset.real_labels;
+  std::vector<Sample> samples = std::move(dataset.samples);
+  std::vector<std::vector<int>> real_labels = std::move(dataset.real_labels);
   if (opt.limit > 0 && static_cast<std::size_t>(opt.limit) < samples.size()) {
     samples.resize(opt.limit);
     if (!real_labels.empty()) real_labels.resize(opt.limit);
@@ -198,8 +198,11 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   if (!dataset.valid_labels.empty())
     valid_index = torch::tensor(std::vector<int64_t>(dataset.valid_labels.begin(), dataset.valid_labels.end()), torch::kLong);
 
+  // On the CPU each worker decodes a chunk of Model::kCpuForwardChunk images and runs the model on it: an
+  // image's logits do not depend on its neighbours (see Model::forward), and small units of work keep every
+  // core busy up to the last image. Accuracy is still averaged over groups of --batch-size images, as timm does.
   PipelineOptions pipeline_options;
-  pipeline_options.batch_size = opt.batch_size;
+  pipeline_options.batch_size = infer_in_workers ? static_cast<int>(Model::kCpuForwardChunk) : opt.batch_size;
   pipeline_options.workers = workers;
   pipeline_options.max_ready_batches = 2 * workers;
   pipeline_options.pin_memory = device.is_cuda();
@@ -231,47 +234,63 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   }
   BatchPipeline pipeline(samples, spec, pipeline_options, infer_in_worker);
 
+  const auto total_images = static_cast<std::int64_t>(samples.size());
+  const std::int64_t num_batches = (total_images + opt.batch_size - 1) / opt.batch_size;
   AccuracyMeter meter;
   RealLabelsMeter real_meter;
   PredictionsCsv predictions;
-  ProgressLine progress(static_cast<std::int64_t>(samples.size()), pipeline.num_batches(), !opt.quiet, opt.log_freq);
+  // The scored images of the current group of --batch-size samples.
+  std::vector<TopKPrediction> batch_top;
+  std::vector<int> batch_targets;
+  ProgressLine progress(total_images, num_batches, !opt.quiet, opt.log_freq);
   const auto start = Clock::now();
-  while (auto batch = pipeline.next()) {
+  while (auto chunk = pipeline.next()) {
     if (interrupt_requested()) throw Interrupted();
-    // Rows of unreadable images are dropped before the model sees the batch.
-    const std::vector<int64_t> keep = readable_rows(*batch);
-    for (std::size_t i = 0; i < batch->errors.size(); ++i) {
-      if (batch->errors[i].empty()) continue;
-      if (!opt.skip_bad_images) throw std::runtime_error(batch->errors[i] + " (use --skip-bad-images to skip and count such files)");
-      const Sample& s = samples[batch->first_sample + i];
-      spdlog::warn("skipping {}", batch->errors[i]);
-      result.skipped.push_back({s.relative_path, batch->errors[i]});
+    // Rows of unreadable images are dropped before the model sees the chunk.
+    const std::vector<int64_t> keep = readable_rows(*chunk);
+    for (std::size_t i = 0; i < chunk->errors.size(); ++i) {
+      if (chunk->errors[i].empty()) continue;
+      if (!opt.skip_bad_images) throw std::runtime_error(chunk->errors[i] + " (use --skip-bad-images to skip and count such files)");
+      const Sample& s = samples[chunk->first_sample + i];
+      spdlog::warn("skipping {}", chunk->errors[i]);
+      result.skipped.push_back({s.relative_path, chunk->errors[i]});
     }
-    if (keep.empty()) continue;
-    torch::Tensor logits = batch->logits.defined() ? batch->logits : forward_rows(*batch, keep);
-    if (interrupt_requested()) throw Interrupted();
-    const int64_t outputs = logits.size(1);
-    if (valid_index.defined()) {
-      int64_t max_valid = *std::max_element(dataset.valid_labels.begin(), dataset.valid_labels.end());
-      if (outputs <= max_valid)
-        throw std::runtime_error(fmt::format("model '{}' outputs {} classes but the valid labels include class {}",
-                                             opt.model_path.string(), outputs, max_valid));
-      logits = logits.index_select(1, valid_index);
-    } else if (outputs <= max_target) {
-      throw std::runtime_error(fmt::format("model '{}' outputs {} classes but the dataset has labels up to {} ({} classes)",
-                                           opt.model_path.string(), outputs, max_target, result.num_classes));
+    std::vector<TopKPrediction> top;
+    if (!keep.empty()) {
+      torch::Tensor logits = chunk->logits.defined() ? chunk->logits : forward_rows(*chunk, keep);
+      if (interrupt_requested()) throw Interrupted();
+      const int64_t outputs = logits.size(1);
+      if (valid_index.defined()) {
+        int64_t max_valid = *std::max_element(dataset.valid_labels.begin(), dataset.valid_labels.end());
+        if (outputs <= max_valid)
+          throw std::runtime_error(fmt::format("model '{}' outputs {} classes but the valid labels include class {}",
+                                               opt.model_path.string(), outputs, max_valid));
+        logits = logits.index_select(1, valid_index);
+      } else if (outputs <= max_target) {
+        throw std::runtime_error(fmt::format("model '{}' outputs {} classes but the dataset has labels up to {} ({} classes)",
+                                             opt.model_path.string(), outputs, max_target, result.num_classes));
+      }
+      top = top_k(logits, 5);
     }
-
-    std::vector<TopKPrediction> top = top_k(logits, 5);
-    std::vector<int> targets(keep.size());
-    for (std::size_t i = 0; i < keep.size(); ++i) {
-      const std::int64_t sample_index = batch->first_sample + keep[i];
-      targets[i] = samples[sample_index].target;
-      if (result.real_labels) real_meter.add(top[i], real_labels[sample_index]);
-      if (!opt.predictions_file.empty()) predictions.add(samples[sample_index].relative_path, targets[i], top[i]);
+    std::size_t next_kept = 0;
+    for (std::size_t i = 0; i < chunk->errors.size(); ++i) {
+      const std::int64_t sample_index = chunk->first_sample + static_cast<std::int64_t>(i);
+      if (chunk->errors[i].empty()) {
+        TopKPrediction& p = top[next_kept++];
+        const Sample& s = samples[sample_index];
+        if (result.real_labels) real_meter.add(p, real_labels[sample_index]);
+        if (!opt.predictions_file.empty()) predictions.add(s.relative_path, s.target, p);
+        batch_top.push_back(std::move(p));
+        batch_targets.push_back(s.target);
+      }
+      if ((sample_index + 1) % opt.batch_size == 0 || sample_index + 1 == total_images) {
+        meter.update(batch_top, batch_targets);
+        batch_top.clear();
+        batch_targets.clear();
+        progress.update(sample_index / opt.batch_size, meter.count() + static_cast<std::int64_t>(result.skipped.size()),
+                        meter.top1(), meter.top5());
+      }
     }
-    meter.update(top, targets);
-    progress.update(batch->index, meter.count() + static_cast<std::int64_t>(result.skipped.size()), meter.top1(), meter.top5());
   }
   if (interrupt_requested()) throw Interrupted();
   if (meter.count() == 0) throw std::runtime_error(fmt::format("no image of '{}' could be read", opt.dataset.data.string()));

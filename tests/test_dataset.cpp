@@ -34,7 +34,7 @@ TEST_CASE("classes are leaf folders with images, in natural order", "[dataset]")
   CHECK(ds.samples[0].target == 1);
   CHECK(ds.samples[2].target == 2);
   CHECK(ds.samples[3].target == 0);
-  CHECK(ds.samples[3].path == dir.path() / "group/class2/d.jpeg");
+  CHECK(ds.samples[3].path() == dir.path() / "group/class2/d.jpeg");
 }
 
 TEST_CASE("samples sort by the natural order of their paths", "[dataset]") {

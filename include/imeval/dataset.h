@@ -25,11 +25,16 @@ class DatasetError : public std::runtime_error {
 };
 
 struct Sample {
-  std::filesystem::path path;  // for an archive member: archive path / member name (messages only)
+  // The dataset folder, or the .tar archive the image is a member of; one object shared by all samples,
+  // so that a 50,000-image list holds each path once.
+  std::shared_ptr<const std::filesystem::path> root;
   std::string relative_path;  // relative to the dataset root, '/' separated
   int target = -1;
   std::shared_ptr<const ImageArchive> archive;  // set when the image is a member of a tar archive
   std::size_t archive_member = 0;               // index into archive->members()
+
+  // The image's file, or for an archive member the archive path / member name (for messages).
+  std::filesystem::path path() const { return root ? *root / relative_path : std::filesystem::path(relative_path); }
 };
 
 // The encoded bytes of a sample, from its file or its archive member; throws ImageDecodeError.

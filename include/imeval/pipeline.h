@@ -50,7 +50,8 @@ struct Batch {
 
 class BatchPipeline {
  public:
-  BatchPipeline(std::vector<Sample> samples, EvalTransformSpec spec, PipelineOptions options, BatchHook hook = {});
+  // samples must outlive the pipeline: it is read, not copied, so that a 50,000-image list is held once.
+  BatchPipeline(const std::vector<Sample>& samples, EvalTransformSpec spec, PipelineOptions options, BatchHook hook = {});
   ~BatchPipeline();
   BatchPipeline(const BatchPipeline&) = delete;
   BatchPipeline& operator=(const BatchPipeline&) = delete;
@@ -66,7 +67,7 @@ class BatchPipeline {
   void worker_loop();
   Batch build_batch(std::int64_t index);
 
-  std::vector<Sample> samples_;
+  const std::vector<Sample>& samples_;
   EvalTransformSpec spec_;
   PipelineOptions options_;
   BatchHook hook_;

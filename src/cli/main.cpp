@@ -1,3 +1,4 @@
+#include "imeval/allocator.h"
 #include "imeval/interrupt.h"
 #include "imeval/model_config.h"
 #include "imeval/validate.h"
@@ -148,6 +149,7 @@ int main(int argc, char** argv) {
   }
 
   setup_logging(options.quiet);
+  imeval::keep_freed_memory_for_reuse();
   if (results_flags.regenerate->parsed()) return run_results_command(results_flags);
   if (bench_flags.command->parsed()) {
     try {
