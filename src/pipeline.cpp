@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 
 namespace imeval {
@@ -18,6 +19,10 @@ BatchPipeline::BatchPipeline(const std::vector<Sample>& samples, EvalTransformSp
   if (options_.batch_size < 1) throw std::invalid_argument(fmt::format("batch size must be >= 1, got {}", options_.batch_size));
   if (options_.workers < 1) throw std::invalid_argument(fmt::format("workers must be >= 1, got {}", options_.workers));
   options_.max_ready_batches = std::max(options_.max_ready_batches, options_.workers);
+  // Parallelism comes from the workers; OpenCV's own threads would oversubscribe the cores. Set once, before
+  // any worker runs: cv::setNumThreads rebuilds OpenCV's global TBB arena and crashes when threads race on it.
+  static std::once_flag opencv_threads_set;
+  std::call_once(opencv_threads_set, [] { cv::setNumThreads(1); });
   num_batches_ = (static_cast<std::int64_t>(samples_.size()) + options_.batch_size - 1) / options_.batch_size;
   threads_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { worker_loop(); });
@@ -35,12 +40,13 @@ void BatchPipeline::stop() {
 
 std::optional<Batch> BatchPipeline::next() {
   std::unique_lock<std::mutex> lock(mutex_);
-  if (next_to_deliver_ >= num_batches_) return std::nullopt;
+  if (stopping_ || next_to_deliver_ >= num_batches_) return std::nullopt;
   // Polls so that a signal, which cannot notify a condition variable, is noticed within 50 ms.
   while (!ready_cv_.wait_for(lock, std::chrono::milliseconds(50),
                              [&] { return stopping_ || failure_ || ready_.count(next_to_deliver_) > 0; })) {
     if (interrupt_requested()) return std::nullopt;
   }
+  if (stopping_) return std::nullopt;
   if (ready_.count(next_to_deliver_) == 0) {
     if (failure_) std::rethrow_exception(failure_);
     return std::nullopt;
@@ -53,8 +59,6 @@ std::optional<Batch> BatchPipeline::next() {
 }
 
 void BatchPipeline::worker_loop() {
-  // Parallelism comes from the workers; OpenCV's own threads would oversubscribe the cores.
-  cv::setNumThreads(1);
   while (true) {
     std::int64_t index;
     {
