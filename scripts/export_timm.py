@@ -26,6 +26,10 @@ import tempfile
 import torch
 
 
+class ExportError(Exception):
+    pass
+
+
 def fail(message):
     print(f'export_timm: error: {message}', file=sys.stderr)
     sys.exit(1)
@@ -61,7 +65,8 @@ def resolve_names(timm, patterns, pretrained):
     names = []
     for pattern in patterns:
         if any(c in pattern for c in '*?['):
-            found = timm.list_models(pattern, pretrained=pretrained)
+            # A pattern naming a tag ('resnet50.*') lists tagged names, with or without pretrained weights.
+            found = timm.list_models(pattern, pretrained=pretrained, include_tags=pretrained or '.' in pattern)
             if not found:
                 fail(f"no timm model matches '{pattern}'" + (' with pretrained weights' if pretrained else ''))
             names += found
@@ -100,12 +105,12 @@ def export_one(timm, name, args):
         model = timm.create_model(name, pretrained=pretrained, checkpoint_path=args.checkpoint or '', scriptable=True)
     except Exception as e:  # the hub unreachable, huggingface_hub missing, a wrong checkpoint
         hint = ' (pass --checkpoint FILE or --no-pretrained)' if pretrained else ''
-        fail(f"cannot create '{name}': {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}{hint}")
+        raise ExportError(f"cannot create '{name}': {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}{hint}")
     model.eval()
     try:
         scripted = torch.jit.script(model)
     except Exception as e:
-        fail(f"'{name}' cannot be scripted with torch.jit.script: {str(e).splitlines()[0]}")
+        raise ExportError(f"'{name}' cannot be scripted with torch.jit.script: {str(e).splitlines()[0]}")
 
     config = hf_config(model)
     input_size = tuple(config['pretrained_cfg'].get('test_input_size') or config['pretrained_cfg']['input_size'])
@@ -113,7 +118,7 @@ def export_one(timm, name, args):
     with torch.inference_mode():
         eager, script = model(x), scripted(x)
     if not torch.allclose(eager, script, rtol=1e-4, atol=1e-4):
-        fail(f"'{name}': the scripted module's logits differ from the eager model's by "
+        raise ExportError(f"'{name}': the scripted module's logits differ from the eager model's by "
              f"{(eager - script).abs().max().item():.3g}")
 
     os.makedirs(args.out, exist_ok=True)
@@ -121,6 +126,9 @@ def export_one(timm, name, args):
     os.close(fd)
     try:
         torch.jit.save(scripted, tmp_path, _extra_files={'config.json': json.dumps(config)})
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes the file private
         os.replace(tmp_path, out_path)
     finally:
         if os.path.exists(tmp_path):
@@ -141,8 +149,15 @@ def main(argv=None):
     names = resolve_names(timm, args.models, pretrained=not args.no_pretrained and not args.checkpoint)
     if args.checkpoint and len(names) != 1:
         fail(f'--checkpoint applies to one model, got {len(names)}')
+    failed = []
     for name in names:
-        export_one(timm, name, args)
+        try:
+            export_one(timm, name, args)
+        except ExportError as e:  # the other models are still exported
+            print(f'export_timm: error: {e}', file=sys.stderr)
+            failed.append(name)
+    if failed:
+        fail(f"{len(failed)} of {len(names)} model(s) not exported: {', '.join(failed)}")
 
 
 if __name__ == '__main__':
