@@ -6,12 +6,15 @@
 #
 # DATA_DIR defaults to ../shared/data/imagenet-1k-sample (1000 real ImageNet images). Models:
 # the bundled tf_mobilenetv1_025_128.pt and a scripted torchvision resnet50 with random weights.
+# Every measurement is repeated ROUNDS times (default 3), the Python and imeval runs alternating,
+# and the median is reported, since a shared machine's speed drifts by 10-20% from minute to minute.
 # --rss-50k also compares imeval's peak RSS on 1,000 and 50,000 images (symlinks repeating the
 # sample 50 times; takes a few minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/data/imagenet-1k-sample
 rss_50k=0
+rounds=${ROUNDS:-3}
 for arg in "$@"; do
   case "$arg" in
     --rss-50k) rss_50k=1 ;;
@@ -25,32 +28,45 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 $py scripts/make_bench_model.py "$work/resnet50.pt"
 class_map=data/imagenet_synsets.txt
+cores=$(nproc)
 
 # Prints "seconds peak_rss_kb" of a command, its output going to $work/last.log.
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/last.log" 2>&1; cat "$work/time"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# A column of the `imeval bench` table row whose first cell starts with $2.
+bench_cell() { echo "$1" | awk -F'|' -v row="$2" -v col="$3" 'index($2, " " row) == 1 { split($col, a, " "); print a[1] }'; }
 
 n=$(find -L "$data" -iname '*.jp*g' -o -iname '*.png' | wc -l)
 echo "| model | measurement | Python reference | imeval | ratio |"
 echo "|---|---|---|---|---|"
 for model in sample/models/tf_mobilenetv1_025_128.pt "$work/resnet50.pt"; do
   name=$(basename "$model" .pt)
-  ref_data=$($py scripts/reference_validate.py --model "$model" --data "$data" --class-map "$class_map" \
-               --batch-size 64 --workers "$(nproc)" --data-only | sed -n 's/^Data path only: .* \([0-9.]*\) img\/s$/\1/p')
-  bench=$(./build/imeval bench --model "$model" --data "$data" --class-map "$class_map" --batch-size 64)
-  im_data=$(echo "$bench" | awk -F'|' '/data path, [0-9]+ workers/ { gsub(/ /, "", $4); print $4 }')
-  d_ms=$(echo "$bench" | awk -F'|' '/data path, 1 worker/ { split($5, a, " "); print a[1] }')
-  i1_ms=$(echo "$bench" | awk -F'|' '/inference, 1 thread/ { split($5, a, " "); print a[1] }')
-  read -r ref_s _ < <(timed $py scripts/reference_validate.py --model "$model" --data "$data" --class-map "$class_map" \
-                        --batch-size 64 --workers "$(nproc)" --quiet)
-  read -r im_s im_rss < <(timed ./build/imeval validate --model "$model" --data "$data" --class-map "$class_map" -q)
-  limit=$(awk -v c="$(nproc)" -v d="$d_ms" -v i="$i1_ms" 'BEGIN { printf "%.1f", c * 1000 / (d + i) }')
-  e2e=$(awk -v n="$n" -v s="$im_s" 'BEGIN { printf "%.1f", n / s }')
-  echo "| $name | data path img/s ($(nproc) workers) | $ref_data | $im_data | $(ratio "$im_data" "$ref_data") |"
-  echo "| $name | end to end img/s, whole command | $(awk -v n="$n" -v s="$ref_s" 'BEGIN { printf "%.1f", n / s }') | $e2e | $(ratio "$ref_s" "$im_s") |"
-  echo "| $name | d (data ms CPU/img), i1 (inference ms/img, 1 thread) | | d=$d_ms i1=$i1_ms | |"
-  echo "| $name | end to end / limit $(nproc)/(d+i1) = $limit img/s | | $e2e | $(ratio "$e2e" "$limit") |"
-  echo "| $name | imeval peak RSS MB, batch 64 | | $((im_rss / 1024)) | |"
+  ref_data=(); im_data=(); im_decode=(); d_ms=(); i1_ms=(); ref_s=(); im_s=(); im_rss=()
+  for _ in $(seq "$rounds"); do
+    ref_data+=("$($py scripts/reference_validate.py --model "$model" --data "$data" --class-map "$class_map" \
+                   --batch-size 64 --workers "$cores" --data-only 2>/dev/null | sed -n 's/^Data path only: .* \([0-9.]*\) img\/s$/\1/p')")
+    bench=$(./build/imeval bench --model "$model" --data "$data" --class-map "$class_map" --batch-size 64)
+    im_data+=("$(bench_cell "$bench" "data path, $cores workers" 4)")
+    im_decode+=("$(bench_cell "$bench" "decode only" 4)")
+    d_ms+=("$(bench_cell "$bench" "data path, 1 worker" 5)")
+    i1_ms+=("$(bench_cell "$bench" "inference, 1 thread" 5)")
+    read -r s _ < <(timed $py scripts/reference_validate.py --model "$model" --data "$data" --class-map "$class_map" \
+                      --batch-size 64 --workers "$cores" --quiet)
+    ref_s+=("$s")
+    read -r s rss < <(timed ./build/imeval validate --model "$model" --data "$data" --class-map "$class_map" -q)
+    im_s+=("$s"); im_rss+=("$rss")
+  done
+  ref_data_m=$(median "${ref_data[@]}"); im_data_m=$(median "${im_data[@]}"); im_decode_m=$(median "${im_decode[@]}")
+  d=$(median "${d_ms[@]}"); i1=$(median "${i1_ms[@]}"); ref_s_m=$(median "${ref_s[@]}"); im_s_m=$(median "${im_s[@]}")
+  limit=$(awk -v c="$cores" -v d="$d" -v i="$i1" 'BEGIN { printf "%.1f", c * 1000 / (d + i) }')
+  e2e=$(awk -v n="$n" -v s="$im_s_m" 'BEGIN { printf "%.1f", n / s }')
+  echo "| $name | data path img/s ($cores workers) | $ref_data_m | $im_data_m | $(ratio "$im_data_m" "$ref_data_m") |"
+  echo "| $name | decode only img/s ($cores workers): the data path's ceiling | | $im_decode_m | $(ratio "$im_decode_m" "$ref_data_m") |"
+  echo "| $name | end to end img/s, whole command | $(awk -v n="$n" -v s="$ref_s_m" 'BEGIN { printf "%.1f", n / s }') | $e2e | $(ratio "$ref_s_m" "$im_s_m") |"
+  echo "| $name | d (data ms CPU/img), i1 (inference ms/img, 1 thread) | | d=$d i1=$i1 | |"
+  echo "| $name | end to end / limit $cores/(d+i1) = $limit img/s | | $e2e | $(ratio "$e2e" "$limit") |"
+  echo "| $name | imeval peak RSS MB, batch 64 | | $(( $(median "${im_rss[@]}") / 1024 )) | |"
 done
 
 if [ "$rss_50k" = 1 ]; then
@@ -63,4 +79,4 @@ if [ "$rss_50k" = 1 ]; then
   echo "| tf_mobilenetv1_025_128 | peak RSS MB, 1,000 vs $(find "$big" -type l | wc -l) images | $((rss_1k / 1024)) | $((rss_50k_kb / 1024)) | $(ratio "$rss_50k_kb" "$rss_1k") |"
 fi
 echo
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$rounds rounds, medians. machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -50,12 +50,14 @@ class NonFiniteLogits(torch.nn.Module):
 
 
 class Slow(torch.nn.Module):
-    """About 0.3 s of matrix products per call on one thread, so that a run lasts long enough to be interrupted."""
+    """About 35 ms of matrix products per image on one thread (under a second per 16-image chunk), so
+    that a run lasts long enough to be interrupted while each forward call stays short."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        m = torch.ones(600, 600) / 600.0
-        for _ in range(12):
-            m = m @ m
+        w = torch.ones(600, 600) / 600.0
+        m = w
+        for _ in range(8 * x.shape[0]):
+            m = m @ w  # stays 1/600 everywhere, up to rounding
         return torch.zeros(x.shape[0], 1000) + m[0, 0]
 
 

@@ -252,7 +252,7 @@ ValidateResult run_validation(const ValidateOptions& opt) {
       if (chunk->errors[i].empty()) continue;
       if (!opt.skip_bad_images) throw std::runtime_error(chunk->errors[i] + " (use --skip-bad-images to skip and count such files)");
       const Sample& s = samples[chunk->first_sample + i];
-      spdlog::warn("skipping {}", chunk->errors[i]);
+      spdlog::warn("skipping an unreadable image: {}", chunk->errors[i]);
       result.skipped.push_back({s.relative_path, chunk->errors[i]});
     }
     std::vector<TopKPrediction> top;

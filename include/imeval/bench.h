@@ -23,6 +23,9 @@ struct DataPathTiming {
   double cpu_seconds_per_image() const { return cpu_seconds / images; }
 };
 
+// Reads and decodes every image with `workers` threads, nothing else: the ceiling of the data path.
+DataPathTiming measure_decode_only(const std::vector<Sample>& samples, int workers);
+
 // Runs the pipeline without a model; unreadable images are counted like the others.
 DataPathTiming measure_data_path(const std::vector<Sample>& samples, const EvalTransformSpec& spec,
                                  const PipelineOptions& options);

@@ -42,6 +42,9 @@ int run_bench_command(const BenchFlags& f) {
     auto one = imeval::measure_data_path(samples, spec, {f.batch_size, 1, 2});
     d = one.cpu_seconds_per_image();
     fmt::print("| data path, 1 worker | {} | {:.1f} | {:.3f} ms CPU (d) |\n", one.images, one.images_per_second(), 1e3 * d);
+    auto decode = imeval::measure_decode_only(samples, workers);
+    fmt::print("| decode only, {} workers | {} | {:.1f} | {:.3f} ms CPU |\n", workers, decode.images, decode.images_per_second(),
+               1e3 * decode.cpu_seconds_per_image());
     auto all = imeval::measure_data_path(samples, spec, {f.batch_size, workers, 2 * workers});
     fmt::print("| data path, {} workers | {} | {:.1f} | {:.3f} ms CPU |\n", workers, all.images, all.images_per_second(),
                1e3 * all.cpu_seconds_per_image());
