@@ -159,11 +159,20 @@ std::vector<fs::path> regenerate_results(const fs::path& input_dir, const fs::pa
   std::error_code ec;
   if (!fs::is_directory(input_dir, ec))
     throw ResultsFileError(fmt::format("results folder '{}' does not exist", input_dir.string()));
+  bool any_input = false;
+  for (const auto& [base_name, test_names] : results_file_groups()) {
+    any_input = any_input || fs::exists(input_dir / base_name, ec);
+    for (const auto& test_name : test_names) any_input = any_input || fs::exists(input_dir / test_name, ec);
+  }
+  if (!any_input)
+    throw ResultsFileError(fmt::format("no results file (results-imagenet.csv, results-imagenet-a.csv, ...) in '{}'",
+                                       input_dir.string()));
   fs::create_directories(output_dir, ec);
   if (ec) throw ResultsFileError(fmt::format("cannot create results folder '{}': {}", output_dir.string(), ec.message()));
   std::vector<fs::path> written;
   auto publish = [&](const std::string& name, const ResultsTable* base) {
     const fs::path in = input_dir / name, out = output_dir / name;
+    if (!fs::exists(in, ec)) return;
     ResultsFileLock lock(out);
     ResultsTable table = ResultsTable::read(in);
     if (table.header.empty()) return;

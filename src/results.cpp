@@ -194,18 +194,29 @@ void write_file_atomic(const fs::path& path, const std::string& content) {
 }
 
 ResultsFileLock::ResultsFileLock(const fs::path& results_file) {
+  // The folder is locked, not a sidecar file: nothing is left beside the results, and a writer of any
+  // file in the folder waits only for the others' read-modify-rename, a few milliseconds.
   fs::path dir = results_file.parent_path().empty() ? fs::path(".") : results_file.parent_path();
-  fs::path lock_path = dir / ("." + results_file.filename().string() + ".lock");
-  fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd_ < 0)
-    throw ResultsFileError(fmt::format("cannot lock results file '{}': {}", results_file.string(), std::strerror(errno)));
+    throw ResultsFileError(fmt::format("cannot write '{}': cannot open its folder: {}", results_file.string(), std::strerror(errno)));
   while (::flock(fd_, LOCK_EX) != 0) {
     if (errno != EINTR) {
       int err = errno;
       ::close(fd_);
-      throw ResultsFileError(fmt::format("cannot lock results file '{}': {}", results_file.string(), std::strerror(err)));
+      throw ResultsFileError(fmt::format("cannot write '{}': cannot lock its folder: {}", results_file.string(), std::strerror(err)));
     }
   }
+}
+
+void check_output_file(const fs::path& file, const std::string& flag) {
+  const fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) throw ResultsFileError(fmt::format("{} '{}': folder '{}' does not exist", flag, file.string(), dir.string()));
+  if (!fs::is_directory(dir, ec)) throw ResultsFileError(fmt::format("{} '{}': '{}' is not a folder", flag, file.string(), dir.string()));
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw ResultsFileError(fmt::format("{} '{}': cannot write in folder '{}': {}", flag, file.string(), dir.string(), std::strerror(errno)));
+  if (fs::is_directory(file, ec)) throw ResultsFileError(fmt::format("{} '{}' is a folder", flag, file.string()));
 }
 
 ResultsFileLock::~ResultsFileLock() {

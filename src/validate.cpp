@@ -156,6 +156,13 @@ std::string summary_json(const ValidateResult& r, const ValidateOptions& opt) {
 
 ValidateResult run_validation(const ValidateOptions& opt) {
   check_options(opt);
+  // Output files that could not be written are reported now, not after hours of evaluation.
+  if (!opt.results_file.empty()) {
+    check_output_file(opt.results_file, "--results-file");
+    ResultsTable::read(opt.results_file);
+  }
+  if (!opt.predictions_file.empty()) check_output_file(opt.predictions_file, "--predictions-file");
+  if (!opt.summary_json.empty()) check_output_file(opt.summary_json, "--summary-json");
   const torch::Device device = parse_device(opt.device);
   if (opt.schedule != "auto" && opt.schedule != "workers" && opt.schedule != "main")
     throw std::runtime_error(fmt::format("--schedule '{}' is not auto, workers or main", opt.schedule));
@@ -318,19 +325,25 @@ ValidateResult run_validation(const ValidateOptions& opt) {
                  meter.count());
 
   CriticalSection no_abrupt_exit;
-  if (!opt.predictions_file.empty()) predictions.write(opt.predictions_file);
-  if (!opt.summary_json.empty()) write_file_atomic(opt.summary_json, summary_json(result, opt));
-  if (!opt.results_file.empty()) {
-    ResultRow row;
-    row.model = result.model_name;
-    row.top1 = result.top1;
-    row.top5 = result.top5;
-    row.param_count_millions = result.param_count / 1e6;
-    row.img_size = spec.img_width;
-    row.crop_pct = spec.crop_pct;
-    row.interpolation = to_string(spec.interpolation);
-    row.skipped_images = static_cast<std::int64_t>(result.skipped.size());
-    upsert_result_row(opt.results_file, row);
+  try {
+    if (!opt.predictions_file.empty()) predictions.write(opt.predictions_file);
+    if (!opt.summary_json.empty()) write_file_atomic(opt.summary_json, summary_json(result, opt));
+    if (!opt.results_file.empty()) {
+      ResultRow row;
+      row.model = result.model_name;
+      row.top1 = result.top1;
+      row.top5 = result.top5;
+      row.param_count_millions = result.param_count / 1e6;
+      row.img_size = spec.img_width;
+      row.crop_pct = spec.crop_pct;
+      row.interpolation = to_string(spec.interpolation);
+      row.skipped_images = static_cast<std::int64_t>(result.skipped.size());
+      upsert_result_row(opt.results_file, row);
+    }
+  } catch (const std::exception& e) {
+    // The numbers of a long run are not lost with the file that could not be written.
+    const std::string summary = summary_line(result);
+    throw std::runtime_error(fmt::format("{}; the run's result was: {}", e.what(), summary.substr(summary.find_first_not_of(" *"))));
   }
   return result;
 }

@@ -26,7 +26,7 @@ bool timm_available() {
 
 TEST_CASE("an exported timm model gives the predictions timm's own pipeline gives", "[export][timm]") {
   if (!timm_available()) {
-    WARN("timm not installed in .venv (scripts/setup_reference.sh): skipping the export test");
+    imeval_test::skip_test("timm is not installed in .venv (scripts/setup_reference.sh installs it)");
     return;
   }
   TempDir dir;

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 using imeval_test::read_file;
 using imeval_test::run_imeval;
@@ -46,7 +47,8 @@ TEST_CASE("a results file whose folder is a file gives an error naming it", "[fa
   write_file(dir / "not_a_folder", "x");
   auto r = run_imeval(std::string(kSampleRun) + " --results-file " + quote(dir / "not_a_folder/results.csv"));
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find((dir / "not_a_folder/results.csv").string() + "': Not a directory") != std::string::npos);
+  CHECK(r.err.find("--results-file '" + (dir / "not_a_folder/results.csv").string() + "': '" +
+                   (dir / "not_a_folder").string() + "' is not a folder") != std::string::npos);
   CHECK(read_file(dir / "not_a_folder") == "x");
 }
 
@@ -60,7 +62,7 @@ TEST_CASE("a read-only results folder gives an error and leaves the existing fil
   if (::geteuid() == 0) {
     // Root writes into read-only folders, so the case is run as nobody.
     if (std::system("setpriv --version >/dev/null 2>&1") != 0) {
-      WARN("running as root without setpriv: the read-only folder case cannot be exercised");
+      imeval_test::skip_test("running as root without setpriv: the read-only folder case cannot be exercised");
       return;
     }
     runner = "setpriv --reuid=65534 --regid=65534 --clear-groups -- ";
@@ -72,7 +74,33 @@ TEST_CASE("a read-only results folder gives an error and leaves the existing fil
   std::string err = read_file(dir / "stderr");
   INFO(err);
   CHECK(WEXITSTATUS(status) == 1);
-  CHECK(err.find("results file '" + (dir / "ro/results.csv").string() + "': Permission denied") != std::string::npos);
+  CHECK(err.find("--results-file '" + (dir / "ro/results.csv").string() + "': cannot write in folder '" +
+                 (dir / "ro").string() + "': Permission denied") != std::string::npos);
   CHECK(read_file(dir / "ro/results.csv") == kExistingResults);
   CHECK(std::distance(fs::directory_iterator(dir / "ro"), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("output files in a missing folder are reported before the run, for every output flag", "[faults][results]") {
+  TempDir dir;
+  for (const char* flag : {"--results-file", "--predictions-file", "--summary-json"}) {
+    DYNAMIC_SECTION(flag) {
+      const fs::path file = dir / "no_such_folder/out.csv";
+      auto r = run_imeval(std::string(kSampleRun) + " --log-freq 1 " + flag + " " + quote(file));
+      INFO(r.err);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find(std::string(flag) + " '" + file.string() + "': folder '" + (dir / "no_such_folder").string() +
+                       "' does not exist") != std::string::npos);
+      CHECK(r.err.find(" images ") == std::string::npos);  // no progress line: nothing was evaluated
+      CHECK_FALSE(fs::exists(dir / "no_such_folder"));
+    }
+  }
+}
+
+TEST_CASE("writing results leaves no lock or temporary file beside them", "[faults][results]") {
+  TempDir dir;
+  auto r = run_imeval(std::string(kSampleRun) + " --results-file " + quote(dir / "results.csv"));
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir.path())) names.push_back(entry.path().filename().string());
+  CHECK(names == std::vector<std::string>{"results.csv"});
 }

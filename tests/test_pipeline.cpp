@@ -105,7 +105,7 @@ TEST_CASE("workers run at most max_ready_batches ahead of the consumer", "[pipel
   imeval::BatchPipeline pipeline(samples, small_spec(), {2, 3, 4}, hook);
   while (auto b = pipeline.next()) {
     ++delivered;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a slow consumer, so workers would race ahead
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));  // a slow consumer, so workers would race ahead
   }
   CHECK(built == 20);
   // Four batches decoded or decoding, plus the one the consumer holds until it counts it.

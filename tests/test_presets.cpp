@@ -78,9 +78,10 @@ TEST_CASE("presets refuse folders that are not their classes, naming them", "[pr
   r = run_imeval(std::string("validate --model ") + kModel + " --data '" + dir.path().string() + "' --split test");
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("--split test") != std::string::npos);
+  // An unknown preset is a usage error, reported before anything is read.
   r = run_imeval(std::string("validate --model ") + kModel + " --data sample/images --dataset imagenet-b");
-  CHECK(r.exit_code == 1);
-  CHECK(r.err.find("--dataset 'imagenet-b'") != std::string::npos);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("imeval: error: --dataset: imagenet-b not in {imagenet,imagenetv2,") != std::string::npos);
 }
 
 TEST_CASE("ReaL labels follow the file name, not the position", "[presets]") {

@@ -63,7 +63,7 @@ std::vector<std::string> csv_fields(const std::string& line) {
 TEST_CASE("validate agrees with the Python reference on the shared 1000-image sample", "[shared][slow]") {
   const fs::path shared = shared_dir();
   if (shared.empty()) {
-    WARN("shared assets not found (IMEVAL_SHARED_DIR): skipping the shared-sample comparison");
+    imeval_test::skip_test("needs ../shared beside the checkout (the 1000-image sample and its models)");
     return;
   }
   std::vector<fs::path> goldens;

@@ -81,7 +81,7 @@ TEST_CASE("a sweep reproduces the reference tables, and a killed sweep resumes t
 
 TEST_CASE("a sweep of the four shared models reproduces the reference tables", "[sweep][shared]") {
   if (shared_dir().empty()) {
-    WARN("shared models not found; skipping");
+    imeval_test::skip_test("needs ../shared beside the checkout (the four shared models)");
     return;
   }
   TempDir out;

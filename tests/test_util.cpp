@@ -1,8 +1,11 @@
 #include "test_util.h"
 
+#include <catch2/catch.hpp>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -54,6 +57,21 @@ CommandResult run_imeval(const std::string& args) {
 }
 
 fs::path source_dir() { return fs::path(IMEVAL_SOURCE_DIR); }
+
+namespace {
+int skip_exit_code = 0;
+}  // namespace
+
+void set_skip_exit_code(int code) { skip_exit_code = code; }
+
+void skip_test(const std::string& reason) {
+  if (skip_exit_code != 0) {
+    std::fprintf(stdout, "skipped: %s\n", reason.c_str());
+    std::fflush(stdout);
+    std::exit(skip_exit_code);
+  }
+  WARN("skipped: " << reason);
+}
 
 fs::path shared_dir() {
   if (const char* env = std::getenv("IMEVAL_SHARED_DIR")) {

@@ -31,6 +31,12 @@ struct CommandResult {
 CommandResult run_imeval(const std::string& args);
 
 std::filesystem::path source_dir();
+
+// Ends a test that cannot run on this machine, saying why. Under ctest (the runner's --skip-exit-code, see
+// tests/main.cpp) the test process exits with that code and ctest reports the test as skipped; run by
+// hand, the reason is a warning and the caller returns.
+void skip_test(const std::string& reason);
+void set_skip_exit_code(int code);
 // The shared assets folder (../shared beside the checkout), or empty when absent.
 std::filesystem::path shared_dir();
 

@@ -3,7 +3,7 @@
 //   imeval::upsert_result_row("results-imagenet.csv", row);   // locks, reads, replaces or appends, renames
 //
 // Every write goes to a temporary file in the same folder and is renamed over
-// the target; an exclusive flock on a sidecar lock file serialises writers.
+// the target; an exclusive flock on the folder serialises writers.
 #pragma once
 
 #include <cstdint>
@@ -62,7 +62,7 @@ struct ResultsTable {
 // Writes text to path through a temporary file in the same folder and a rename.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);
 
-// Exclusive lock on a results file for the lifetime of the object (flock on "<file>.lock").
+// Exclusive lock on a results file for the lifetime of the object (flock on the folder that holds it).
 class ResultsFileLock {
  public:
   explicit ResultsFileLock(const std::filesystem::path& results_file);
@@ -73,6 +73,10 @@ class ResultsFileLock {
  private:
   int fd_ = -1;
 };
+
+// Before a run: throws ResultsFileError naming the flag when file could not be written later (its folder
+// missing, not a folder or not writable; the file itself a folder).
+void check_output_file(const std::filesystem::path& file, const std::string& flag);
 
 // Lock, read, upsert this row, write atomically.
 void upsert_result_row(const std::filesystem::path& path, const ResultRow& row);

@@ -1,6 +1,7 @@
 #include "imeval/allocator.h"
 #include "imeval/interrupt.h"
 #include "imeval/model_config.h"
+#include "imeval/presets.h"
 #include "imeval/validate.h"
 #include "bench_command.h"
 #include "results_command.h"
@@ -40,7 +41,45 @@ struct ValidateFlags {
   std::vector<double> mean;
   std::vector<double> std;
   std::string resize_backend = "pil";
+  bool no_freeze = false;
+  bool no_warmup = false;
 };
+
+// cpu, cuda or cuda:N, checked while parsing so that a typo is a usage error.
+const CLI::Validator kDeviceName(
+    [](std::string& name) -> std::string {
+      if (name == "cpu" || name == "cuda") return "";
+      if (name.rfind("cuda:", 0) == 0 && name.size() > 5 && name.find_first_not_of("0123456789", 5) == std::string::npos)
+        return "";
+      return "'" + name + "' is not cpu, cuda or cuda:N";
+    },
+    "DEVICE");
+
+// Whole numbers at or above a minimum, with a message a person can read (CLI::Range prints DBL_MAX).
+CLI::Validator whole_number_from(long long minimum) {
+  return CLI::Validator(
+      [minimum](std::string& value) -> std::string {
+        long long v = 0;
+        if (CLI::detail::lexical_cast(value, v) && v >= minimum) return "";
+        return fmt::format("{} is not a whole number >= {}", value, minimum);
+      },
+      minimum > 0 ? "POSITIVE" : "NONNEGATIVE");
+}
+const CLI::Validator kPositive = whole_number_from(1);
+const CLI::Validator kNonNegative = whole_number_from(0);
+
+const CLI::Validator kPositiveFraction(
+    [](std::string& value) -> std::string {
+      double v = 0;
+      return CLI::detail::lexical_cast(value, v) && v > 0 ? "" : value + " is not a number above 0";
+    },
+    "FRACTION");
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> names;
+  for (const auto& p : imeval::all_presets()) names.push_back(p.name);
+  return names;
+}
 
 std::array<double, 3> three_values(const std::vector<double>& v, const char* flag) {
   if (v.size() == 1) return {v[0], v[0], v[0]};
@@ -56,7 +95,8 @@ void add_validate_command(CLI::App& app, ValidateFlags& f) {
   cmd->add_option("--data", o.dataset.data, "Image folder (one subfolder per class) or .tar archive")->required();
   cmd->add_option("--dataset", o.dataset.preset,
                   "Preset: imagenet, imagenetv2, sketch, imagenet-a, imagenet-r, imagenet-a-clean, imagenet-r-clean, "
-                  "imagenet-real (default: a generic image folder)");
+                  "imagenet-real (default: a generic image folder)")
+      ->check(CLI::IsMember(preset_names()));
   cmd->add_option("--split", o.dataset.split, "Subfolder of --data to evaluate (default: val, validation, ... if present)");
   cmd->add_option("--class-map", o.dataset.class_map, "File with one class folder name per line; line number = class index");
   cmd->add_option("--valid-labels", o.dataset.valid_labels, "File with one model output index per line to score over");
@@ -68,40 +108,59 @@ void add_validate_command(CLI::App& app, ValidateFlags& f) {
   cmd->add_flag("--skip-bad-images", o.skip_bad_images,
                 "Skip unreadable images, list and count them (default: stop at the first one)");
   cmd->add_option("--model-name", o.model_name, "Name in the results row (default: model file stem)");
-  cmd->add_option("--batch-size,-b", o.batch_size, "Images per forward pass")->capture_default_str();
-  cmd->add_option("--workers,-j", o.workers, "Decode threads (0 = number of cores)")->capture_default_str();
+  cmd->add_option("--batch-size,-b", o.batch_size,
+                  "Images per batch; timm averages accuracy per batch (on the CPU the model runs on 16-image chunks)")
+      ->check(kPositive)
+      ->capture_default_str();
+  cmd->add_option("--workers,-j", o.workers, "Decode threads (0 = number of cores)")
+      ->check(kNonNegative)
+      ->capture_default_str();
   cmd->add_option("--threads", o.threads,
                   "LibTorch intra-op threads per forward pass (0 = 1 with --schedule workers, else number of cores)")
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd->add_option("--schedule", o.schedule,
                   "workers: each decode worker runs the model on its own batch (CPU default); main: workers feed one "
                   "inference thread (CUDA default)")
       ->check(CLI::IsMember({"auto", "workers", "main"}))
       ->capture_default_str();
-  cmd->add_flag("!--no-freeze", o.freeze, "Run the module as saved, without torch::jit::freeze");
+  cmd->add_flag("--no-freeze", f.no_freeze, "Run the module as saved, without torch::jit::freeze");
   cmd->add_flag("--optimize-for-inference", o.optimize_for_inference,
                 "Also apply torch::jit::optimize_for_inference: faster on CPU, logits differ in the last bits");
-  cmd->add_flag("!--no-warmup", o.warmup, "Skip the untimed warm-up forward pass");
-  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--img-size", f.img_size, "Input size (default: model config, else 224)");
-  cmd->add_option("--input-size", f.input_size, "Input size as C H W (wins over --img-size)")->expected(3);
-  cmd->add_option("--crop-pct", f.crop_pct, "Center crop fraction (default: model config, else 0.875)");
+  cmd->add_flag("--no-warmup", f.no_warmup, "Skip the untimed warm-up forward pass");
+  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->check(kDeviceName)->capture_default_str();
+  cmd->add_option("--img-size", f.img_size, "Input size (default: model config, else 224)")->check(kPositive);
+  cmd->add_option("--input-size", f.input_size, "Input size as C H W (wins over --img-size)")
+      ->expected(3)
+      ->check(kPositive);
+  cmd->add_option("--crop-pct", f.crop_pct, "Center crop fraction (default: model config, else 0.875)")
+      ->check(kPositiveFraction);
   cmd->add_option("--crop-mode", f.crop_mode, "center, squash or border (default: model config, else center)")
       ->check(CLI::IsMember({"center", "squash", "border"}));
   cmd->add_option("--interpolation", f.interpolation, "Resize filter (default: model config, else bicubic)")
       ->check(CLI::IsMember({"nearest", "bilinear", "bicubic", "box", "hamming", "lanczos"}));
-  cmd->add_option("--mean", f.mean, "Normalisation mean, 1 or 3 values (default: model config, else ImageNet)")->expected(1, 3);
-  cmd->add_option("--std", f.std, "Normalisation std, 1 or 3 values (default: model config, else ImageNet)")->expected(1, 3);
+  cmd->add_option("--mean", f.mean, "Normalisation mean, 1 or 3 values (default: model config, else ImageNet)")
+      ->expected(1, 3)
+      ->type_name("FLOAT [FLOAT FLOAT]");
+  cmd->add_option("--std", f.std, "Normalisation std, 1 or 3 values (default: model config, else ImageNet)")
+      ->expected(1, 3)
+      ->type_name("FLOAT [FLOAT FLOAT]");
   cmd->add_option("--resize-backend", f.resize_backend, "pil (exact, as timm) or opencv (faster, different pixels)")
       ->check(CLI::IsMember({"pil", "opencv"}))
       ->capture_default_str();
-  cmd->add_option("--limit", o.limit, "Evaluate only the first N images (0 = all)")->capture_default_str();
-  cmd->add_option("--log-freq", o.log_freq, "Progress line every N batches (0 = none)")->capture_default_str();
+  cmd->add_option("--limit", o.limit, "Evaluate only the first N images (0 = all)")
+      ->check(kNonNegative)
+      ->capture_default_str();
+  cmd->add_option("--log-freq", o.log_freq, "Progress line every N batches (0 = none)")
+      ->check(kNonNegative)
+      ->capture_default_str();
   cmd->add_flag("--quiet,-q", o.quiet, "Only warnings, errors and the summary line");
 }
 
 imeval::ValidateOptions finish_validate_flags(ValidateFlags& f) {
   imeval::ValidateOptions o = f.options;
+  o.freeze = !f.no_freeze;
+  o.warmup = !f.no_warmup;
   auto& ov = o.overrides;
   ov.img_size = f.img_size;
   if (!f.input_size.empty()) {
@@ -128,6 +187,10 @@ void setup_logging(bool quiet) {
 
 int main(int argc, char** argv) {
   CLI::App app{"imeval: batch evaluation of TorchScript image classifiers with timm's numbers"};
+  // One line per usage error, like every other error; set before the subcommands, which copy it.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("imeval: error: {} (see --help)\n", e.what());
+  });
   app.set_version_flag("--version", IMEVAL_VERSION);
   app.require_subcommand(1);
   ValidateFlags validate_flags;
@@ -144,7 +207,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsageError;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "imeval: error: {}\n", e.what());
+    fmt::print(stderr, "imeval: error: {} (see --help)\n", e.what());
     return kExitUsageError;
   }
 
