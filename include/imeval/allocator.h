@@ -11,7 +11,7 @@
 
 namespace imeval {
 
-// Returns false (and changes nothing) where the C library is not glibc.
+// Returns false (and changes nothing) where malloc is not glibc's: another C library, or a sanitizer's allocator.
 bool keep_freed_memory_for_reuse();
 
 }  // namespace imeval
