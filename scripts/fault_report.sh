@@ -72,7 +72,7 @@ run "model is random bytes" sample/images $faults/random_bytes.pt --limit 4
 run "forward fails on the input size" sample/images $faults/fails_unless_64px.pt --limit 4
 run "output is [N, 1000, 1]" sample/images $faults/output_3d.pt --limit 4
 run "output is a tuple of ints" sample/images $faults/tuple_of_ints.pt --limit 4
-run "10 outputs, labels up to 999" sample/images $faults/ten_outputs.pt --limit 4
+run "10 outputs for a 1000-class dataset" sample/images $faults/ten_outputs.pt --limit 4
 run "NaN / Inf logits" sample/images $faults/nonfinite_logits.pt --limit 4
 
 run "data folder missing" "$work/no_such_folder" $model
