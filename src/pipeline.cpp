@@ -23,7 +23,9 @@ BatchPipeline::BatchPipeline(const std::vector<Sample>& samples, EvalTransformSp
   // any worker runs: cv::setNumThreads rebuilds OpenCV's global TBB arena and crashes when threads race on it.
   static std::once_flag opencv_threads_set;
   std::call_once(opencv_threads_set, [] { cv::setNumThreads(1); });
-  num_batches_ = (static_cast<std::int64_t>(samples_.size()) + options_.batch_size - 1) / options_.batch_size;
+  const auto n = static_cast<std::int64_t>(samples_.size());
+  num_batches_ = options_.even_split ? std::max<std::int64_t>(n / options_.batch_size, n > 0 ? 1 : 0)
+                                     : (n + options_.batch_size - 1) / options_.batch_size;
   threads_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { worker_loop(); });
 }
@@ -83,11 +85,20 @@ void BatchPipeline::worker_loop() {
   }
 }
 
+std::int64_t BatchPipeline::batch_begin(std::int64_t index) const {
+  const auto n = static_cast<std::int64_t>(samples_.size());
+  if (index >= num_batches_) return n;
+  if (!options_.even_split) return index * options_.batch_size;
+  // The first n % num_batches_ batches hold one image more than the others.
+  const std::int64_t size = n / num_batches_, larger = n % num_batches_;
+  return index * size + std::min(index, larger);
+}
+
 Batch BatchPipeline::build_batch(std::int64_t index) {
   Batch batch;
   batch.index = index;
-  batch.first_sample = index * options_.batch_size;
-  const std::int64_t end = std::min<std::int64_t>(batch.first_sample + options_.batch_size, samples_.size());
+  batch.first_sample = batch_begin(index);
+  const std::int64_t end = batch_begin(index + 1);
   const std::int64_t n = end - batch.first_sample;
   auto tensor_options = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(options_.pin_memory);
   batch.images = torch::empty({n, 3, spec_.img_height, spec_.img_width}, tensor_options);

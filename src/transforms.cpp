@@ -105,11 +105,13 @@ void normalize_to_chw(const cv::Mat& rgb, const EvalTransformSpec& spec, float* 
   CV_Assert(rgb.type() == CV_8UC3);
   const int h = rgb.rows, w = rgb.cols;
   const size_t plane = static_cast<size_t>(h) * w;
-  float offset[3], scale[3];
+  // A uint8 input has 256 values per channel: a table of the exact float results replaces the division.
+  float table[3][256];
   for (int c = 0; c < 3; ++c) {
     // Rounded to float32 from double, as torch.tensor([x * 255 for x in mean]) does.
-    offset[c] = static_cast<float>(spec.mean[c] * 255.0);
-    scale[c] = static_cast<float>(spec.std[c] * 255.0);
+    const auto offset = static_cast<float>(spec.mean[c] * 255.0);
+    const auto scale = static_cast<float>(spec.std[c] * 255.0);
+    for (int v = 0; v < 256; ++v) table[c][v] = (static_cast<float>(v) - offset) / scale;
   }
   for (int y = 0; y < h; ++y) {
     const unsigned char* row = rgb.ptr<unsigned char>(y);
@@ -117,9 +119,9 @@ void normalize_to_chw(const cv::Mat& rgb, const EvalTransformSpec& spec, float* 
     float* g = r + plane;
     float* b = g + plane;
     for (int x = 0; x < w; ++x) {
-      r[x] = (static_cast<float>(row[3 * x + 0]) - offset[0]) / scale[0];
-      g[x] = (static_cast<float>(row[3 * x + 1]) - offset[1]) / scale[1];
-      b[x] = (static_cast<float>(row[3 * x + 2]) - offset[2]) / scale[2];
+      r[x] = table[0][row[3 * x + 0]];
+      g[x] = table[1][row[3 * x + 1]];
+      b[x] = table[2][row[3 * x + 2]];
     }
   }
 }

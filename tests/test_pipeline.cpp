@@ -64,6 +64,30 @@ TEST_CASE("batches cover every sample once, in order, whatever the batch size an
   }
 }
 
+TEST_CASE("an even split makes batch_size the smallest batch and sizes differ by at most one", "[pipeline]") {
+  // count -> batch sizes expected with batch_size 16
+  const std::vector<std::pair<std::size_t, std::vector<std::int64_t>>> cases = {
+      {5, {5}}, {16, {16}}, {31, {31}}, {32, {16, 16}}, {47, {24, 23}}, {101, {17, 17, 17, 17, 17, 16}}};
+  for (const auto& [count, sizes] : cases) {
+    DYNAMIC_SECTION(count << " samples") {
+      const auto samples = sample_images(count);
+      imeval::PipelineOptions options{16, 2, 2};
+      options.even_split = true;
+      imeval::BatchPipeline pipeline(samples, small_spec(), options);
+      auto batches = drain(pipeline);
+      REQUIRE(static_cast<std::int64_t>(batches.size()) == pipeline.num_batches());
+      std::vector<std::int64_t> got;
+      std::int64_t next_sample = 0;
+      for (const auto& b : batches) {
+        CHECK(b.first_sample == next_sample);
+        next_sample += b.images.size(0);
+        got.push_back(b.images.size(0));
+      }
+      CHECK(got == sizes);
+    }
+  }
+}
+
 TEST_CASE("batch tensors do not depend on the number of workers", "[pipeline]") {
   const auto samples = sample_images(20);
   imeval::BatchPipeline one(samples, small_spec(), {8, 1, 2});

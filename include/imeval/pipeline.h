@@ -33,6 +33,9 @@ struct PipelineOptions {
   int workers = 2;
   int max_ready_batches = 4;  // batches decoded or decoding ahead of the consumer
   bool pin_memory = false;    // page-locked host tensors for asynchronous copies to CUDA
+  // batch_size becomes the smallest batch: the samples are split into n / batch_size batches whose sizes
+  // differ by at most one, so no short last batch costs a whole one (Model pads short CPU chunks).
+  bool even_split = false;
 };
 
 struct Batch;
@@ -66,6 +69,7 @@ class BatchPipeline {
  private:
   void worker_loop();
   Batch build_batch(std::int64_t index);
+  std::int64_t batch_begin(std::int64_t index) const;
 
   const std::vector<Sample>& samples_;
   EvalTransformSpec spec_;

@@ -126,7 +126,8 @@ void add_validate_command(CLI::App& app, ValidateFlags& f) {
       ->capture_default_str();
   cmd->add_flag("--no-freeze", f.no_freeze, "Run the module as saved, without torch::jit::freeze");
   cmd->add_flag("--optimize-for-inference", o.optimize_for_inference,
-                "Also apply torch::jit::optimize_for_inference: faster on CPU, logits differ in the last bits");
+                "Also apply torch::jit::optimize_for_inference: faster on CPU, but predictions change (LibTorch 1.13 gives "
+                "wrong logits for some models); for speed experiments only");
   cmd->add_flag("--no-warmup", f.no_warmup, "Skip the untimed warm-up forward pass");
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->check(kDeviceName)->capture_default_str();
   cmd->add_option("--img-size", f.img_size, "Input size (default: model config, else 224)")->check(kPositive);
