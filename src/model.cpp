@@ -1,5 +1,6 @@
 #include "imeval/model.h"
 
+#include <caffe2/serialize/inline_container.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -32,20 +33,51 @@ std::string read_text_file(const fs::path& path) {
   return ss.str();
 }
 
-}  // namespace
-
-Model Model::load(const fs::path& path, torch::Device device, ModelOptimization optimization) {
+void check_model_path(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw ModelError(fmt::format("model file '{}' does not exist", path.string()));
   if (fs::is_directory(path, ec)) throw ModelError(fmt::format("model path '{}' is a folder, expected a TorchScript file", path.string()));
+}
 
-  Model model(path, device);
-  torch::jit::ExtraFilesMap extra_files{{"config.json", ""}};
+ModelError not_torchscript(const fs::path& path, const std::exception& e) {
+  return ModelError(fmt::format("cannot load model '{}': not a TorchScript archive saved with torch.jit.save ({})",
+                                path.string(), first_line(e.what())));
+}
+
+}  // namespace
+
+PretrainedConfig read_model_config(const fs::path& path) {
+  check_model_path(path);
+  std::string embedded;
   try {
-    model.module_ = torch::jit::load(path.string(), device, extra_files);
+    caffe2::serialize::PyTorchStreamReader reader(path.string());
+    // torch.jit.save stores extra files as records named extra/<name>.
+    if (reader.hasRecord("extra/config.json")) {
+      auto [data, size] = reader.getRecord("extra/config.json");
+      embedded.assign(static_cast<const char*>(data.get()), size);
+    }
   } catch (const std::exception& e) {
-    throw ModelError(fmt::format("cannot load model '{}': not a TorchScript archive saved with torch.jit.save ({})",
-                                 path.string(), first_line(e.what())));
+    throw not_torchscript(path, e);
+  }
+  PretrainedConfig config;
+  if (!embedded.empty()) config.merge_from(parse_pretrained_config(embedded, path.string() + ":config.json"));
+  std::error_code ec;
+  for (const fs::path& sidecar : {path.parent_path() / "config.json", fs::path(path).replace_extension(".json")}) {
+    if (fs::is_regular_file(sidecar, ec)) {
+      spdlog::info("reading model config '{}'", sidecar.string());
+      config.merge_from(parse_pretrained_config(read_text_file(sidecar), sidecar.string()));
+    }
+  }
+  return config;
+}
+
+Model Model::load(const fs::path& path, torch::Device device, ModelOptimization optimization, PretrainedConfig config) {
+  check_model_path(path);
+  Model model(path, device);
+  try {
+    model.module_ = torch::jit::load(path.string(), device);
+  } catch (const std::exception& e) {
+    throw not_torchscript(path, e);
   }
   model.module_.eval();
 
@@ -62,17 +94,13 @@ Model Model::load(const fs::path& path, torch::Device device, ModelOptimization 
       model.module_.eval();
     }
   }
-
-  const std::string& embedded = extra_files["config.json"];
-  if (!embedded.empty())
-    model.config_.merge_from(parse_pretrained_config(embedded, path.string() + ":config.json"));
-  for (const fs::path& sidecar : {path.parent_path() / "config.json", fs::path(path).replace_extension(".json")}) {
-    if (fs::is_regular_file(sidecar, ec)) {
-      spdlog::info("reading model config '{}'", sidecar.string());
-      model.config_.merge_from(parse_pretrained_config(read_text_file(sidecar), sidecar.string()));
-    }
-  }
+  model.config_ = std::move(config);
   return model;
+}
+
+Model Model::load(const fs::path& path, torch::Device device, ModelOptimization optimization) {
+  PretrainedConfig config = read_model_config(path);
+  return load(path, device, optimization, std::move(config));
 }
 
 torch::Tensor Model::forward(const torch::Tensor& batch) {

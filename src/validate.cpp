@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <future>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -185,25 +187,14 @@ ValidateResult run_validation(const ValidateOptions& opt) {
   if (opt.optimize_for_inference)
     spdlog::warn("--optimize-for-inference changes predictions and, with some models, the accuracy: do not publish "
                  "these numbers");
-  Model model = Model::load(opt.model_path, device,
-                            opt.optimize_for_inference ? ModelOptimization::optimize_for_inference
-                            : opt.freeze               ? ModelOptimization::freeze
-                                                       : ModelOptimization::none);
+  // The transform needs only the config, so the workers start decoding while the module loads and warms up.
+  PretrainedConfig config = read_model_config(opt.model_path);
   ValidateResult result;
   result.model_name = opt.model_name.empty() ? opt.model_path.stem().string() : opt.model_name;
-  result.spec = resolve_eval_transform(model.config(), opt.overrides);
-  result.param_count = model.param_count();
+  result.spec = resolve_eval_transform(config, opt.overrides);
   result.num_classes = static_cast<int>(dataset.classes.size());
   result.real_labels = !real_labels.empty();
   const EvalTransformSpec& spec = result.spec;
-  spdlog::info("model '{}' ({:.2f}M params) on '{}': {} images, {} classes; {}x{} crop_pct {} {} {} resize ({}), "
-               "mean ({}) std ({}); {} decode workers, {} torch threads per forward, inference in {}, device {}",
-               result.model_name, result.param_count / 1e6, opt.dataset.data.string(), samples.size(),
-               dataset.classes.size(), spec.img_height, spec.img_width, spec.crop_pct, to_string(spec.crop_mode),
-               to_string(spec.interpolation), to_string(spec.resize_backend), fmt::join(spec.mean, ", "),
-               fmt::join(spec.std, ", "), workers, threads, infer_in_workers ? "the workers" : "the main thread", opt.device);
-  // With the forward's own thread count: warming up on all cores cost resnet50 200 MB more peak memory.
-  if (opt.warmup) model.forward(torch::zeros({std::min<int64_t>(opt.batch_size, 8), 3, spec.img_height, spec.img_width}));
 
   torch::Tensor valid_index;
   if (!dataset.valid_labels.empty())
@@ -211,13 +202,18 @@ ValidateResult run_validation(const ValidateOptions& opt) {
 
   // On the CPU each worker decodes a chunk of Model::kCpuForwardChunk images or a few more (the samples are
   // split evenly, so no short chunk is padded) and runs the model on it: an image's logits do not depend on its
-  // neighbours (see Model::forward), and small units of work keep every core busy up to the last image. Accuracy is still averaged over groups of --batch-size images, as timm does.
+  // neighbours (see Model::forward), and small units of work keep every core busy up to the last image.
+  // Accuracy is still averaged over groups of --batch-size images, as timm does.
   PipelineOptions pipeline_options;
   pipeline_options.batch_size = infer_in_workers ? static_cast<int>(Model::kCpuForwardChunk) : opt.batch_size;
   pipeline_options.even_split = infer_in_workers;
   pipeline_options.workers = workers;
   pipeline_options.max_ready_batches = 2 * workers;
   pipeline_options.pin_memory = device.is_cuda();
+  std::optional<Model> model;
+  // Set once the model is loaded and warmed up, or holds the exception that stopped it.
+  std::promise<void> model_loaded;
+  std::shared_future<void> model_ready = model_loaded.get_future().share();
   // Which rows of a batch reach the model: all readable images, or none when one is unreadable
   // and the run is about to stop on it.
   auto readable_rows = [&](const Batch& b) {
@@ -227,8 +223,8 @@ ValidateResult run_validation(const ValidateOptions& opt) {
     return rows;
   };
   auto forward_rows = [&](const Batch& b, const std::vector<int64_t>& rows) {
-    if (rows.size() == b.errors.size()) return model.forward(b.images);
-    return model.forward(b.images.index_select(0, torch::tensor(rows, torch::kLong)));
+    if (rows.size() == b.errors.size()) return model->forward(b.images);
+    return model->forward(b.images.index_select(0, torch::tensor(rows, torch::kLong)));
   };
   BatchHook infer_in_worker;
   if (infer_in_workers) {
@@ -241,21 +237,45 @@ ValidateResult run_validation(const ValidateOptions& opt) {
       }
       std::vector<int64_t> rows = readable_rows(b);
       if (rows.empty() || (rows.size() != b.errors.size() && !opt.skip_bad_images)) return;
+      model_ready.get();
       b.logits = forward_rows(b, rows);
     };
   }
-  BatchPipeline pipeline(samples, spec, pipeline_options, infer_in_worker);
-
+  // Images/s counts from here: the model's loading and warm-up overlap the first decodes and are included.
   const auto total_images = static_cast<std::int64_t>(samples.size());
   const std::int64_t num_batches = (total_images + opt.batch_size - 1) / opt.batch_size;
+  ProgressLine progress(total_images, num_batches, !opt.quiet, opt.log_freq);
+  const auto start = Clock::now();
+  BatchPipeline pipeline(samples, spec, pipeline_options, infer_in_worker);
+  try {
+    model.emplace(Model::load(opt.model_path, device,
+                              opt.optimize_for_inference ? ModelOptimization::optimize_for_inference
+                              : opt.freeze               ? ModelOptimization::freeze
+                                                         : ModelOptimization::none,
+                              std::move(config)));
+    result.param_count = model->param_count();
+    spdlog::info("model '{}' ({:.2f}M params) on '{}': {} images, {} classes; {}x{} crop_pct {} {} {} resize ({}), "
+                 "mean ({}) std ({}); {} decode workers, {} torch threads per forward, inference in {}, device {}",
+                 result.model_name, result.param_count / 1e6, opt.dataset.data.string(), samples.size(),
+                 dataset.classes.size(), spec.img_height, spec.img_width, spec.crop_pct, to_string(spec.crop_mode),
+                 to_string(spec.interpolation), to_string(spec.resize_backend), fmt::join(spec.mean, ", "),
+                 fmt::join(spec.std, ", "), workers, threads, infer_in_workers ? "the workers" : "the main thread",
+                 opt.device);
+    // With the forward's own thread count: warming up on all cores cost resnet50 200 MB more peak memory.
+    if (opt.warmup) model->forward(torch::zeros({std::min<int64_t>(opt.batch_size, 8), 3, spec.img_height, spec.img_width}));
+    model_loaded.set_value();
+  } catch (...) {
+    // Workers waiting for the model stop with the same error; the pipeline's destructor joins them.
+    model_loaded.set_exception(std::current_exception());
+    throw;
+  }
+
   AccuracyMeter meter;
   RealLabelsMeter real_meter;
   PredictionsCsv predictions;
   // The scored images of the current group of --batch-size samples.
   std::vector<TopKPrediction> batch_top;
   std::vector<int> batch_targets;
-  ProgressLine progress(total_images, num_batches, !opt.quiet, opt.log_freq);
-  const auto start = Clock::now();
   while (auto chunk = pipeline.next()) {
     if (interrupt_requested()) throw Interrupted();
     // Rows of unreadable images are dropped before the model sees the chunk.

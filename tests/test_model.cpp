@@ -28,6 +28,21 @@ TEST_CASE("the bundled model's config and parameter count are those the Python r
   CHECK(spec.crop_pct == golden.at("data_config").at("crop_pct").get<double>());
 }
 
+TEST_CASE("read_model_config gives the loaded model's config and rejects what is not TorchScript", "[model]") {
+  const auto path = source_dir() / "sample/models/tf_mobilenetv1_025_128.pt";
+  const auto from_file = imeval::resolve_eval_transform(imeval::read_model_config(path), {});
+  const auto from_model = imeval::resolve_eval_transform(bundled_model().config(), {});
+  CHECK(from_file.img_height == 128);
+  CHECK(from_file.img_height == from_model.img_height);
+  CHECK(from_file.crop_pct == from_model.crop_pct);
+  CHECK(from_file.interpolation == from_model.interpolation);
+  CHECK(from_file.mean == from_model.mean);
+  const auto random_bytes = source_dir() / "tests/fixtures/faults/random_bytes.pt";
+  CHECK_THROWS_WITH(imeval::read_model_config(random_bytes),
+                    Catch::Contains(random_bytes.string()) && Catch::Contains("not a TorchScript archive"));
+  CHECK_THROWS_AS(imeval::read_model_config(source_dir() / "no_such_model.pt"), imeval::ModelError);
+}
+
 TEST_CASE("an image's logits are bit-identical in batches of any size", "[model]") {
   imeval::Model model = bundled_model();
   torch::manual_seed(0);

@@ -28,16 +28,24 @@ enum class ModelOptimization {
   none,
   // torch::jit::freeze: inlines weights and attributes; logits stay bit-identical on the reference models.
   freeze,
-  // freeze + torch::jit::optimize_for_inference: faster on the CPU (oneDNN convolutions) but changes
-  // the last bits of the logits, so opt-in.
+  // freeze + torch::jit::optimize_for_inference: faster on the CPU (oneDNN convolutions) but changes the
+  // logits, wrongly for some models in LibTorch 1.13, so opt-in.
   optimize_for_inference,
 };
+
+// The data config of a TorchScript file without loading its module: the extra file config.json merged with
+// the sidecars, so that decoding can start while the module loads. Throws ModelError naming the file when
+// it is missing or not a TorchScript archive.
+PretrainedConfig read_model_config(const std::filesystem::path& path);
 
 class Model {
  public:
   // Throws ModelError naming the file when it is missing or not a TorchScript archive.
   static Model load(const std::filesystem::path& path, torch::Device device,
                     ModelOptimization optimization = ModelOptimization::freeze);
+  // The same with the data config already read by read_model_config.
+  static Model load(const std::filesystem::path& path, torch::Device device, ModelOptimization optimization,
+                    PretrainedConfig config);
 
   // LibTorch 1.13 runs some CPU convolutions with its own kernels instead of oneDNN when a batch holds
   // fewer than 16 images, which changes the last bits of the logits. On the CPU, forward therefore

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <optional>
 #include <string>
@@ -184,9 +185,7 @@ void setup_logging(bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command_line(int argc, char** argv) {
   CLI::App app{"imeval: batch evaluation of TorchScript image classifiers with timm's numbers"};
   // One line per usage error, like every other error; set before the subcommands, which copy it.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
@@ -236,4 +235,18 @@ int main(int argc, char** argv) {
     return kExitRuntimeError;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int code = run_command_line(argc, argv);
+  std::fflush(stdout);
+  std::fflush(stderr);
+#ifndef __SANITIZE_ADDRESS__
+  // Every file is written and closed by now; LibTorch's static destructors alone take ~80 ms, 6% of a
+  // 1000-image run. Sanitizer builds exit normally so that LeakSanitizer still runs.
+  std::_Exit(code);
+#endif
+  return code;
 }
