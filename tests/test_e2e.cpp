@@ -132,6 +132,12 @@ TEST_CASE("usage errors exit 2 with one line naming the flag", "[e2e]") {
   r = run_imeval(std::string(kSampleArgs) + " --crop-mode diagonal");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--crop-mode") != std::string::npos);
+  r = run_imeval(std::string(kSampleArgs) + " --batchsize 8");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "imeval: error: unknown option '--batchsize' (did you mean --batch-size?) (see --help)\n");
+  r = run_imeval(std::string(kSampleArgs) + " first_extra second_extra");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "imeval: error: unexpected argument 'first_extra' (see --help)\n");
 }
 
 TEST_CASE("runtime errors exit 1 naming the file", "[e2e]") {

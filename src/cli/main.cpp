@@ -11,6 +11,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -185,10 +186,63 @@ void setup_logging(bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+void collect_long_names(const CLI::App* app, std::vector<std::string>& names) {
+  for (const CLI::Option* option : app->get_options())
+    for (const std::string& long_name : option->get_lnames()) names.push_back("--" + long_name);
+  for (const CLI::App* sub : app->get_subcommands()) collect_long_names(sub, names);  // the parsed ones
+}
+
+// CLI11 lists unexpected arguments in reverse; name the first one as it was typed, with the nearest flag.
+std::string unexpected_arguments_message(const CLI::App* app, const std::string& what, const std::vector<std::string>& args) {
+  const std::string listed = what.substr(what.find(':') + 1);
+  std::vector<std::string> extras;
+  for (std::size_t start = 0, end; start < listed.size(); start = end + 1) {
+    end = std::min(listed.find(' ', start), listed.size());
+    if (end > start) extras.push_back(listed.substr(start, end - start));
+  }
+  std::string first;
+  for (const std::string& arg : args)
+    if (std::find(extras.begin(), extras.end(), arg) != extras.end()) {
+      first = arg;
+      break;
+    }
+  if (first.empty()) return what;
+  if (first.rfind("-", 0) != 0) return fmt::format("unexpected argument '{}'", first);
+  const std::string name = first.substr(0, first.find('='));
+  std::vector<std::string> names;
+  collect_long_names(app, names);
+  std::string nearest;
+  std::size_t best = 3;  // suggest only close spellings
+  for (const std::string& candidate : names) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < best) best = d, nearest = candidate;
+  }
+  return nearest.empty() ? fmt::format("unknown option '{}'", name)
+                         : fmt::format("unknown option '{}' (did you mean {}?)", name, nearest);
+}
+
 int run_command_line(int argc, char** argv) {
   CLI::App app{"imeval: batch evaluation of TorchScript image classifiers with timm's numbers"};
+  const std::vector<std::string> args(argv + 1, argv + argc);
   // One line per usage error, like every other error; set before the subcommands, which copy it.
-  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+  app.failure_message([&args](const CLI::App* failed, const CLI::Error& e) {
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr)
+      return fmt::format("imeval: error: {} (see --help)\n", unexpected_arguments_message(failed, e.what(), args));
     return fmt::format("imeval: error: {} (see --help)\n", e.what());
   });
   app.set_version_flag("--version", IMEVAL_VERSION);
