@@ -164,8 +164,15 @@ void ResultsTable::write_atomic(const fs::path& path) const {
   write_file_atomic(path, content);
 }
 
+namespace {
+
+// The folder a file is written in: "." for a bare file name.
+fs::path folder_of(const fs::path& file) { return file.parent_path().empty() ? fs::path(".") : file.parent_path(); }
+
+}  // namespace
+
 void write_file_atomic(const fs::path& path, const std::string& content) {
-  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  const fs::path dir = folder_of(path);
   std::string tmp_template = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
   std::vector<char> tmp_name(tmp_template.begin(), tmp_template.end());
   tmp_name.push_back('\0');
@@ -196,7 +203,7 @@ void write_file_atomic(const fs::path& path, const std::string& content) {
 ResultsFileLock::ResultsFileLock(const fs::path& results_file) {
   // The folder is locked, not a sidecar file: nothing is left beside the results, and a writer of any
   // file in the folder waits only for the others' read-modify-rename, a few milliseconds.
-  fs::path dir = results_file.parent_path().empty() ? fs::path(".") : results_file.parent_path();
+  const fs::path dir = folder_of(results_file);
   fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd_ < 0)
     throw ResultsFileError(fmt::format("cannot write '{}': cannot open its folder: {}", results_file.string(), std::strerror(errno)));
@@ -210,7 +217,7 @@ ResultsFileLock::ResultsFileLock(const fs::path& results_file) {
 }
 
 void check_output_file(const fs::path& file, const std::string& flag) {
-  const fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  const fs::path dir = folder_of(file);
   std::error_code ec;
   if (!fs::exists(dir, ec)) throw ResultsFileError(fmt::format("{} '{}': folder '{}' does not exist", flag, file.string(), dir.string()));
   if (!fs::is_directory(dir, ec)) throw ResultsFileError(fmt::format("{} '{}': '{}' is not a folder", flag, file.string(), dir.string()));
