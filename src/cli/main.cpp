@@ -207,25 +207,12 @@ void collect_long_names(const CLI::App* app, std::vector<std::string>& names) {
   for (const CLI::App* sub : app->get_subcommands()) collect_long_names(sub, names);  // the parsed ones
 }
 
-// CLI11 lists unexpected arguments in reverse; name the first one as it was typed, with the nearest flag.
-std::string unexpected_arguments_message(const CLI::App* app, const std::string& what, const std::vector<std::string>& args) {
-  const std::string listed = what.substr(what.find(':') + 1);
-  std::vector<std::string> extras;
-  for (std::size_t start = 0, end; start < listed.size(); start = end + 1) {
-    end = std::min(listed.find(' ', start), listed.size());
-    if (end > start) extras.push_back(listed.substr(start, end - start));
-  }
-  std::string first;
-  for (const std::string& arg : args)
-    if (std::find(extras.begin(), extras.end(), arg) != extras.end()) {
-      first = arg;
-      break;
-    }
-  if (first.empty()) return what;
-  if (first.rfind("-", 0) != 0) return fmt::format("unexpected argument '{}'", first);
-  const std::string name = first.substr(0, first.find('='));
+// The first argument no option took, with the nearest flag when it looks like a misspelt one.
+std::string unexpected_argument_message(const CLI::App& app, const std::string& arg) {
+  if (arg.rfind("-", 0) != 0) return fmt::format("unexpected argument '{}'", arg);
+  const std::string name = arg.substr(0, arg.find('='));
   std::vector<std::string> names;
-  collect_long_names(app, names);
+  collect_long_names(&app, names);
   std::string nearest;
   std::size_t best = 3;  // suggest only close spellings
   for (const std::string& candidate : names) {
@@ -238,13 +225,13 @@ std::string unexpected_arguments_message(const CLI::App* app, const std::string&
 
 int run_command_line(int argc, char** argv) {
   CLI::App app{"imeval: batch evaluation of TorchScript image classifiers with timm's numbers"};
-  const std::vector<std::string> args(argv + 1, argv + argc);
   // One line per usage error, like every other error; set before the subcommands, which copy it.
-  app.failure_message([&args](const CLI::App* failed, const CLI::Error& e) {
-    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr)
-      return fmt::format("imeval: error: {} (see --help)\n", unexpected_arguments_message(failed, e.what(), args));
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return fmt::format("imeval: error: {} (see --help)\n", e.what());
   });
+  // Arguments no option takes are kept, in the order typed, and reported after parsing (CLI11's own error
+  // lists them in reverse and suggests nothing); subcommands inherit this.
+  app.allow_extras();
   app.set_version_flag("--version", IMEVAL_VERSION);
   app.require_subcommand(1);
   ValidateFlags validate_flags;
@@ -257,6 +244,10 @@ int run_command_line(int argc, char** argv) {
   imeval::ValidateOptions options;
   try {
     app.parse(argc, argv);
+    if (const std::vector<std::string> extras = app.remaining(/*recurse=*/true); !extras.empty()) {
+      fmt::print(stderr, "imeval: error: {} (see --help)\n", unexpected_argument_message(app, extras.front()));
+      return kExitUsageError;
+    }
     options = finish_validate_flags(validate_flags);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsageError;
