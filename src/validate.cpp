@@ -259,8 +259,8 @@ ValidateResult run_validation(const ValidateOptions& opt) {
                  result.model_name, result.param_count / 1e6, opt.dataset.data.string(), samples.size(),
                  dataset.classes.size(), spec.img_height, spec.img_width, spec.crop_pct, to_string(spec.crop_mode),
                  to_string(spec.interpolation), to_string(spec.resize_backend), fmt::join(spec.mean, ", "),
-                 fmt::join(spec.std, ", "), workers, workers == 1 ? "" : "s", threads, threads == 1 ? "" : "s", infer_in_workers ? "the workers" : "the main thread",
-                 opt.device);
+                 fmt::join(spec.std, ", "), workers, workers == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
+                 infer_in_workers ? "the workers" : "the main thread", opt.device);
     // With the forward's own thread count: warming up on all cores cost resnet50 200 MB more peak memory.
     if (opt.warmup) model->forward(torch::zeros({std::min<int64_t>(opt.batch_size, 8), 3, spec.img_height, spec.img_width}));
     model_loaded.set_value();
